@@ -1,0 +1,139 @@
+"""The school directory (IMED) and the applicant's medical-education documents."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class School(models.Model):
+    """A medical school listed in the International Medical Education Directory."""
+
+    imed_id = models.CharField("IMED id", max_length=20, unique=True)
+    name = models.CharField(max_length=300, db_index=True)
+    country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2")
+    city = models.CharField(max_length=200, blank=True)
+    verification_email = models.EmailField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["country", "name"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country})"
+
+    def lists_graduation_year(self, year: int) -> bool:
+        """R-ED-1: inside one of the listed ranges. Uses prefetched ranges when present."""
+        return any(r.contains(year) for r in self.eligibility_ranges.all())
+
+
+class EligibilityRange(models.Model):
+    """Graduation years for which the school is listed; ``end_year`` null = "current"."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="eligibility_ranges")
+    start_year = models.PositiveSmallIntegerField()
+    end_year = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["start_year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__isnull=True) | Q(end_year__gte=models.F("start_year")),
+                name="eligibility_range_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start_year}-{self.end_year or 'current'}"
+
+    def contains(self, year: int) -> bool:
+        return self.start_year <= year and (self.end_year is None or year <= self.end_year)
+
+
+class Document(models.Model):
+    """An uploaded credential: diploma, translation, or transcript."""
+
+    class Kind(models.TextChoices):
+        DIPLOMA = "diploma", "Final medical diploma"
+        TRANSLATION = "translation", "Official English translation of the diploma"
+        FINAL_TRANSCRIPT = "final_transcript", "Final medical school transcript"
+        TRANSFER_TRANSCRIPT = "transfer_transcript", "Transcript of the transfer school"
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received"
+        SENT_FOR_VERIFICATION = "sent_for_verification", "Sent for verification"
+        VERIFIED = "verified", "Verified"
+        UNABLE_TO_VERIFY = "unable_to_verify", "Unable to verify"
+        REJECTED = "rejected", "Rejected"
+        REPLACED = "replaced", "Replaced"
+
+    class Source(models.TextChoices):
+        APPLICANT = "applicant", "Uploaded by the applicant"
+        SCHOOL = "school", "Sent by the school"
+
+    applicant = models.ForeignKey("applicants.Applicant", on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.APPLICANT)
+    file = models.FileField(max_length=200)
+    content_type = models.CharField(max_length=50, help_text="Detected from the content.")
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    original_name = models.CharField(max_length=120, blank=True, help_text="Shown to people only.")
+    language = models.CharField(
+        max_length=8, default="en", help_text="ISO 639-1 code of the document's language."
+    )
+    issue_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=25, choices=Status.choices, default=Status.RECEIVED)
+    status_reason = models.TextField(blank=True, help_text="Shown to the applicant.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    PERSONAL_DATA: ClassVar[tuple[str, ...]] = ("file", "original_name")
+    # States in which a document still counts (a replaced or rejected one does not).
+    CURRENT_STATES: ClassVar[tuple[str, ...]] = (
+        Status.RECEIVED,
+        Status.SENT_FOR_VERIFICATION,
+        Status.VERIFIED,
+        Status.UNABLE_TO_VERIFY,
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["applicant", "kind", "status"]),
+            models.Index(fields=["status", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def is_english(self) -> bool:
+        return self.language.lower() == "en"
+
+
+class DocumentEvent(models.Model):
+    """History of a document's review: who moved it from what to what, and why."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=25, blank=True)
+    to_status = models.CharField(max_length=25)
+    note = models.TextField(blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} -> {self.to_status}"

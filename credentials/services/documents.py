@@ -1,0 +1,201 @@
+"""Submitting and reviewing credential documents (R-ED-3..R-ED-9)."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+
+from applicants.models import Applicant
+from credentials.models import Document, DocumentEvent
+from credentials.uploads import CheckedFile, check_upload
+from ecfmg_portal.audit.services import audit_record
+from ecfmg_portal.errors import DomainError
+from ecfmg_portal.events import applicant_status_changed
+from exams.models import ExamApplication
+
+APPLICANT_KINDS = (
+    Document.Kind.DIPLOMA,
+    Document.Kind.TRANSLATION,
+    Document.Kind.TRANSFER_TRANSCRIPT,
+)
+# R-ED-8: the final transcript counts only when the school sends it.
+SCHOOL_ONLY_KINDS = (Document.Kind.FINAL_TRANSCRIPT,)
+
+
+def document_submission_refusal(*, applicant: Applicant, kind: str, today: datetime.date) -> str | None:
+    """Why this document cannot be sent now, or None (R-ED-3, R-ED-4, R-ED-5)."""
+    if kind in SCHOOL_ONLY_KINDS:
+        return "Your final transcript must come directly from your medical school; ECFMG requests it."
+    if kind not in APPLICANT_KINDS:
+        return "Choose the kind of document you are sending."
+    if not applicant.usmle_id:
+        return "Get your USMLE/ECFMG Identification Number first."
+    graduated = applicant.graduation_date is not None and applicant.graduation_date <= today
+    has_application = ExamApplication.objects.filter(applicant=applicant).exists()
+    if not has_application and not graduated:
+        when = (
+            f" Your diploma can then be sent once you graduate, from {applicant.graduation_date:%d %B %Y}."
+            if applicant.graduation_date
+            else ""
+        )
+        return (
+            "Credentials cannot be sent before your first exam application; apply for an exam first." + when
+        )
+    if kind in (Document.Kind.DIPLOMA, Document.Kind.TRANSLATION) and not graduated:
+        when = (
+            f"{applicant.graduation_date:%d %B %Y}" if applicant.graduation_date else "your graduation date"
+        )
+        return f"As a student, send your diploma once you have graduated and received it: from {when}."
+    if kind == Document.Kind.TRANSFER_TRANSCRIPT and not applicant.transfer_years:
+        return "A transfer-school transcript is only needed when you declare transfer credit."
+    return None
+
+
+def _store(applicant: Applicant, checked: CheckedFile) -> str:
+    # Server-generated name: nothing of the client's file name reaches the file system.
+    name = f"documents/{applicant.pk}/{uuid.uuid4().hex}.{checked.extension}"
+    return default_storage.save(name, ContentFile(checked.content))
+
+
+def _display_name(upload: UploadedFile) -> str:
+    raw = (upload.name or "document").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    return get_valid_filename(raw)[:120] or "document"
+
+
+def document_submit(
+    *,
+    applicant: Applicant,
+    kind: str,
+    upload: UploadedFile | None,
+    language: str = "en",
+    issue_date: datetime.date | None = None,
+    actor: Any = None,
+) -> Document:
+    """Accept an applicant's upload. It replaces any earlier current document of
+    the same kind that is not yet verified; a verified one cannot be replaced."""
+    today = timezone.localdate()
+    refusal = document_submission_refusal(applicant=applicant, kind=kind, today=today)
+    if refusal:
+        raise DomainError("document_refused", refusal, field="kind")
+    language = (language or "").strip().lower()
+    if not (2 <= len(language) <= 3 and language.isascii() and language.isalpha()):
+        raise DomainError(
+            "invalid_language", "Choose the language the document is written in.", field="language"
+        )
+    if kind == Document.Kind.TRANSLATION and language != "en":
+        raise DomainError("invalid_language", "The translation must be in English.", field="language")
+    if issue_date is not None and issue_date > today:
+        raise DomainError("invalid_issue_date", "The issue date cannot be in the future.", field="issue_date")
+    checked = check_upload(upload)
+    assert upload is not None
+    with transaction.atomic():
+        previous = list(
+            Document.objects.select_for_update()
+            .filter(applicant=applicant, kind=kind)
+            .exclude(status__in=[Document.Status.REPLACED])
+        )
+        if any(
+            d.status in (Document.Status.VERIFIED, Document.Status.SENT_FOR_VERIFICATION) for d in previous
+        ):
+            raise DomainError(
+                "document_locked",
+                "This document is being verified or already verified; contact ECFMG to change it.",
+                field="kind",
+            )
+        stored_name = _store(applicant, checked)
+        for old in previous:
+            _transition(old, Document.Status.REPLACED, actor=actor, note="Replaced by a new upload.")
+        document = Document.objects.create(
+            applicant=applicant,
+            kind=kind,
+            file=stored_name,
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            original_name=_display_name(upload),
+            language=language,
+            issue_date=issue_date,
+        )
+        DocumentEvent.objects.create(document=document, to_status=document.status, actor=_person(actor))
+        audit_record(
+            action="document.received",
+            obj=document,
+            actor=actor,
+            after={"kind": kind, "status": document.status},
+        )
+        applicant_status_changed(applicant_id=applicant.pk, cause="document.received")
+    return document
+
+
+def _person(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _transition(document: Document, to_status: str, *, actor: Any, note: str = "") -> None:
+    before = document.status
+    document.status = to_status
+    document.save(update_fields=["status"])
+    DocumentEvent.objects.create(
+        document=document, from_status=before, to_status=to_status, actor=_person(actor), note=note
+    )
+    audit_record(
+        action="document.status",
+        obj=document,
+        actor=actor,
+        before={"status": before},
+        after={"status": to_status},
+    )
+
+
+# Allowed staff decisions: from -> to.
+REVIEW_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Document.Status.RECEIVED: (
+        Document.Status.SENT_FOR_VERIFICATION,
+        Document.Status.VERIFIED,
+        Document.Status.REJECTED,
+    ),
+    Document.Status.SENT_FOR_VERIFICATION: (
+        Document.Status.VERIFIED,
+        Document.Status.UNABLE_TO_VERIFY,
+        Document.Status.REJECTED,
+    ),
+    Document.Status.UNABLE_TO_VERIFY: (
+        Document.Status.SENT_FOR_VERIFICATION,
+        Document.Status.REJECTED,
+    ),
+}
+
+
+def document_decide(*, document: Document, to_status: str, actor: Any, reason: str = "") -> Document:
+    """A staff decision on a document, recorded with who, when and why.
+
+    A rejection needs a reason: the applicant is shown it with what to do next.
+    """
+    with transaction.atomic():
+        locked = Document.objects.select_for_update().get(pk=document.pk)
+        allowed = REVIEW_TRANSITIONS.get(locked.status, ())
+        if to_status not in allowed:
+            raise DomainError(
+                "invalid_transition",
+                f"A document that is {locked.get_status_display().lower()} cannot become "
+                f"{Document.Status(to_status).label.lower()}.",
+            )
+        reason = reason.strip()
+        if to_status in (Document.Status.REJECTED, Document.Status.UNABLE_TO_VERIFY) and not reason:
+            raise DomainError("reason_required", "Give the reason the applicant will see.", field="reason")
+        locked.status_reason = reason
+        locked.reviewed_at = timezone.now()
+        locked.reviewed_by = _person(actor)
+        locked.save(update_fields=["status_reason", "reviewed_at", "reviewed_by"])
+        _transition(locked, to_status, actor=actor, note=reason)
+        applicant_status_changed(applicant_id=locked.applicant_id, cause=f"document.{to_status}")
+    document.refresh_from_db()
+    return document

@@ -1,0 +1,35 @@
+"""Production posture: HTTPS only, secure cookies, no development shortcuts.
+
+Passes ``manage.py check --deploy --fail-level WARNING`` when given real values;
+refuses to start with the development secret key or the sandbox payment provider.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import PAYMENT_PROVIDER, env
+
+DEBUG = False
+PRODUCTION = True
+SECRET_KEY = env.string("SECRET_KEY")
+if SECRET_KEY.startswith("dev-insecure") or len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured(
+        "Environment variable SECRET_KEY is malformed: expected a random value of 50+ characters."
+    )
+ALLOWED_HOSTS = env.strings("ALLOWED_HOSTS", default=[])
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("Environment variable ALLOWED_HOSTS is required in production.")
+if PAYMENT_PROVIDER == "sandbox":
+    raise ImproperlyConfigured(
+        "Environment variable PAYMENT_PROVIDER is malformed: the sandbox provider is refused in production."
+    )
+
+SECURE_SSL_REDIRECT = env.boolean("SECURE_SSL_REDIRECT", default=True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env.integer("SECURE_HSTS_SECONDS", default=31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
