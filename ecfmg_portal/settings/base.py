@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import django_stubs_ext
+
 from ecfmg_portal.env import Env
+
+# Lets ModelAdmin[Model], QuerySet[Model] etc. be subscripted at run time, as the type hints do.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -43,6 +48,7 @@ INSTALLED_APPS = [
     "exams",
     "certificates",
     "verification",
+    "verification.eras",
 ]
 
 MIDDLEWARE = [
@@ -178,7 +184,13 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env.integer("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_TASK_SOFT_TIME_LIMIT = env.integer("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Redis redelivers a message a dead worker held once it has been unacknowledged this
+# long; the restore sweep runs every interval*throttle seconds. Tests lower all three.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.integer("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "unacked_restore_interval": env.integer("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.integer("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+}
 CELERY_TASK_ROUTES = {
     "certificates.*": {"queue": "pdf"},
     "credentials.tasks.*": {"queue": "email"},
@@ -186,6 +198,27 @@ CELERY_TASK_ROUTES = {
 }
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+
+# School verification (R-ED-8), see docs/school-verification.md.
+SCHOOL_VERIFICATION_REMINDER_DAYS = [
+    int(day) for day in env.strings("SCHOOL_VERIFICATION_REMINDER_DAYS", default=["14", "30", "60"])
+]
+SCHOOL_VERIFICATION_ESCALATION_DAYS = env.integer("SCHOOL_VERIFICATION_ESCALATION_DAYS", default=90)
+SCHOOL_VERIFICATION_LINK_VALID_DAYS = env.integer("SCHOOL_VERIFICATION_LINK_VALID_DAYS", default=60)
+# A send claimed longer ago than this belongs to a dead worker and may be claimed again.
+SCHOOL_VERIFICATION_SENDING_STALE_SECONDS = env.integer(
+    "SCHOOL_VERIFICATION_SENDING_STALE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60
+)
+# Test hook for the crash test: pause between claiming an e-mail and sending it. Keep 0.
+SCHOOL_VERIFICATION_SEND_PAUSE_SECONDS = env.integer("SCHOOL_VERIFICATION_SEND_PAUSE_SECONDS", default=0)
+CELERY_BEAT_SCHEDULE["school-verification-reminders"] = {
+    "task": "credentials.tasks.school_verification_reminders",
+    "schedule": 60 * 60,
+}
+CELERY_BEAT_SCHEDULE["school-verification-requeue-stuck-emails"] = {
+    "task": "credentials.tasks.verification_emails_requeue_stuck",
+    "schedule": 10 * 60,
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
