@@ -29,7 +29,8 @@ CSRF_TRUSTED_ORIGINS = env.strings("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.url("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin whose admin.site requires staff MFA (ecfmg_portal/admin_site.py).
+    "ecfmg_portal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -62,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # After authentication: signed-in pages are never cached (Cache-Control: no-store).
+    "ecfmg_portal.security.middleware.NoStoreWhenSignedInMiddleware",
     # Last, as django-axes asks: it turns a lockout into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -198,6 +202,11 @@ CELERY_TASK_ROUTES = {
 }
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+# Certificates (R-CE-1): re-assess applicants without a certificate, in case a trigger was lost.
+CELERY_BEAT_SCHEDULE["certificates-sweep"] = {
+    "task": "certificates.tasks.sweep_certification",
+    "schedule": env.integer("CERTIFICATE_SWEEP_SECONDS", default=60 * 60),
+}
 
 # School verification (R-ED-8), see docs/school-verification.md.
 SCHOOL_VERIFICATION_REMINDER_DAYS = [
@@ -227,14 +236,35 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "UNAUTHENTICATED_USER": None,
+    "EXCEPTION_HANDLER": "ecfmg_portal.api.exception_handler",
+    # Per API key, and per client address on the public /verify/ page ("N/second|minute|hour|day").
+    "DEFAULT_THROTTLE_RATES": {
+        "api_key": env.string("API_RATE_PER_KEY", default="120/minute"),
+        "verify_page": env.string("VERIFY_PAGE_RATE_PER_IP", default="20/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ECFMG Certification Portal API",
     "DESCRIPTION": "Certification verification, exam-results feed and ERAS status reports.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from this site (drf-spectacular-sidecar): the CSP refuses CDN scripts.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "verification.api.schema.add_error_headers",
+    ],
 }
 API_MAX_BODY_BYTES = env.integer("API_MAX_BODY_BYTES", default=16 * 1024)
+# ERAS webhooks (docs/eras.md): refuse URLs resolving to loopback/private addresses
+# unless this is set (tests, local receivers) or DEBUG is on.
+WEBHOOK_ALLOW_PRIVATE = env.boolean("WEBHOOK_ALLOW_PRIVATE", default=False)
+CELERY_BEAT_SCHEDULE["eras-webhook-requeue"] = {
+    "task": "verification.eras.tasks.webhook_deliveries_requeue",
+    "schedule": 5 * 60,
+}
 
 # Uploads: checked by content; the web server refuses anything larger anyway.
 UPLOAD_MAX_BYTES = env.integer("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
@@ -276,7 +306,20 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Masks e-mail addresses and dates that slip into a message (ecfmg_portal/logging_filters.py).
+    "filters": {"redact_personal_data": {"()": "ecfmg_portal.logging_filters.RedactPersonalData"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_personal_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.string("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # WeasyPrint and fontTools narrate every render at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -1,0 +1,241 @@
+"""Demo data for ``make run``: schools, staff with MFA, applicants at every stage,
+organizations with documented API keys. Every write goes through the services,
+so the demo shows what the real flows produce. Running it again adds nothing."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from pypdf import PdfWriter
+
+from applicants.models import Applicant, LedgerEntry, User
+from applicants.services.accounts import user_sign_up
+from applicants.services.ledger import ledger_balance, ledger_post
+from applicants.services.profile import applicant_submit_identity
+from applicants.services.staff import (
+    CERTIFICATE_OFFICER,
+    EXAMS_CLERK,
+    FINANCE,
+    REVIEWER,
+    staff_groups_sync,
+)
+from credentials.models import Document, School
+from credentials.services.directory import schools_import_csv
+from credentials.services.documents import document_submit
+from credentials.services.school_verification import (
+    school_verification_accept,
+    school_verification_answer,
+    school_verification_request,
+)
+from ecfmg_portal.security.mfa import staff_device_for_demo
+from exams.services import exam_application_create, exam_result_record
+from verification.models import ApiKey, Organization
+from verification.services.keys import api_key_hash, api_key_issue, organization_get_or_create
+
+STAFF_PASSWORD = "staff-demo-2026!"  # noqa: S105 - demo only; refused in production
+APPLICANT_PASSWORD = "applicant-demo-2026!"  # noqa: S105 - demo only
+DEMO_ORG_KEY = "demo-licensing-board-key-0123456789abcdef"
+DEMO_FEED_KEY = "demo-results-feed-key-0123456789abcdef"
+DEMO_PROGRAM_KEY = "demo-residency-program-key-0123456789ab"
+SCHOOLS_CSV = Path(__file__).with_name("schools.csv")
+
+
+@dataclass
+class DemoSummary:
+    staff: list[tuple[str, str]] = field(default_factory=list)
+    applicants: list[tuple[str, str]] = field(default_factory=list)
+    keys: list[tuple[str, str]] = field(default_factory=list)
+    otp_uri: str = ""
+    otp_tokens: list[str] = field(default_factory=list)
+
+
+def _pdf() -> SimpleUploadedFile:
+    writer = PdfWriter()
+    writer.add_blank_page(width=842, height=595)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return SimpleUploadedFile("scan.pdf", buffer.getvalue(), content_type="application/pdf")
+
+
+def _staff(summary: DemoSummary) -> User:
+    admin, created = User.objects.get_or_create(
+        email="admin@ecfmg.test", defaults={"is_staff": True, "is_superuser": True}
+    )
+    if created:
+        admin.set_password(STAFF_PASSWORD)
+        admin.email_confirmed_at = timezone.now()
+        admin.save()
+    summary.staff.append(("admin@ecfmg.test", "superuser"))
+    staff_groups_sync()
+    for email, group in [
+        ("reviewer@ecfmg.test", REVIEWER),
+        ("finance@ecfmg.test", FINANCE),
+        ("exams@ecfmg.test", EXAMS_CLERK),
+        ("certificates@ecfmg.test", CERTIFICATE_OFFICER),
+    ]:
+        user, created = User.objects.get_or_create(email=email, defaults={"is_staff": True})
+        if created:
+            user.set_password(STAFF_PASSWORD)
+            user.email_confirmed_at = timezone.now()
+            user.save()
+            user.groups.add(Group.objects.get(name=group))
+        staff_device_for_demo(user)
+        summary.staff.append((email, group))
+    summary.otp_uri, first = staff_device_for_demo(admin)
+    summary.otp_tokens = [first, *(staff_device_for_demo(admin)[1] for _ in range(4))]
+    return admin
+
+
+def _applicant(email: str, identity: dict[str, object] | None) -> tuple[Applicant, bool]:
+    existing = User.objects.filter(email=email).first()
+    if existing is not None:
+        return existing.applicant, False
+    user, applicant = user_sign_up(email=email, password=APPLICANT_PASSWORD)
+    user.email_confirmed_at = timezone.now()
+    user.save(update_fields=["email_confirmed_at"])
+    if identity is not None:
+        applicant = applicant_submit_identity(applicant=applicant, values=identity, actor=user)
+    return applicant, True
+
+
+def _identity(
+    given: str, last: str, school: str, graduated: datetime.date, **extra: object
+) -> dict[str, object]:
+    values: dict[str, object] = {
+        "given_names": given,
+        "last_name": last,
+        "date_of_birth": datetime.date(1994, 3, 14),
+        "country": School.objects.get(imed_id=school).country,
+        "school": School.objects.get(imed_id=school),
+        "graduation_date": graduated,
+        "academic_years": 6,
+        "transfer_school": None,
+        "transfer_years": 0,
+    }
+    values.update(extra)
+    return values
+
+
+def _pass(applicant: Applicant, exam: str, on: datetime.date) -> None:
+    exam_result_record(applicant=applicant, exam=exam, test_date=on, outcome="pass", score=None)
+
+
+def _pay_all(applicant: Applicant, reference: str) -> None:
+    owed = ledger_balance(applicant=applicant)
+    if owed > 0:
+        ledger_post(
+            applicant=applicant,
+            kind=LedgerEntry.Kind.PAYMENT,
+            amount=owed,
+            description="Card payment",
+            reference=reference,
+        )
+
+
+def _verify_with_school(applicant: Applicant, staff: User) -> None:
+    diploma = Document.objects.get(
+        applicant=applicant, kind=Document.Kind.DIPLOMA, status=Document.Status.RECEIVED
+    )
+    request = school_verification_request(document=diploma, actor=staff)
+    answered = school_verification_answer(
+        verification=request,
+        answer="authentic",
+        official_name="Dr. Meera Kulkarni",
+        official_title="Registrar",
+        comment="Degree conferred as stated.",
+        transcript=_pdf(),
+    )
+    school_verification_accept(verification=answered, actor=staff)
+
+
+def _applicants(summary: DemoSummary, staff: User) -> None:
+    today = timezone.localdate()
+    years_ago = today.replace(year=today.year - 2)
+
+    _applicant("new@applicant.test", None)
+    summary.applicants.append(("new@applicant.test", "just signed up: no USMLE/ECFMG ID yet"))
+
+    student, created = _applicant(
+        "student@applicant.test",
+        _identity("Chinedu", "Okonkwo", "F0003003", today + datetime.timedelta(days=150)),
+    )
+    if created:
+        exam_application_create(applicant=student, exam="STEP1", actor=student.user)
+    summary.applicants.append(("student@applicant.test", "student: Step 1 applied, diploma after graduation"))
+
+    graduate, created = _applicant(
+        "graduate@applicant.test", _identity("Ana María", "Núñez", "F0000123", years_ago)
+    )
+    if created:
+        document_submit(applicant=graduate, kind="diploma", upload=_pdf(), language="es", actor=graduate.user)
+        document_submit(
+            applicant=graduate, kind="translation", upload=_pdf(), language="en", actor=graduate.user
+        )
+        exam_application_create(applicant=graduate, exam="STEP1", actor=graduate.user)
+        _pass(graduate, "STEP1", today - datetime.timedelta(days=20))
+    summary.applicants.append(
+        ("graduate@applicant.test", "graduate: Step 1 passed, diploma received, fee owed")
+    )
+
+    verifying, created = _applicant(
+        "verifying@applicant.test", _identity("Rahul", "Deshpande", "F0000580", years_ago)
+    )
+    if created:
+        document_submit(
+            applicant=verifying, kind="diploma", upload=_pdf(), language="en", actor=verifying.user
+        )
+        for exam, days in [("STEP1", 400), ("STEP2CK", 200), ("STEP2CS", 100)]:
+            exam_application_create(applicant=verifying, exam=exam, actor=verifying.user)
+            _pass(verifying, exam, today - datetime.timedelta(days=days))
+        _pay_all(verifying, "demo-verifying-payment")
+        diploma = Document.objects.get(applicant=verifying, kind=Document.Kind.DIPLOMA)
+        school_verification_request(document=diploma, actor=staff)
+    summary.applicants.append(("verifying@applicant.test", "all exams passed, diploma sent to the school"))
+
+    certified, created = _applicant(
+        "certified@applicant.test", _identity("Mariam", "El-Sayed", "F0000777", years_ago)
+    )
+    if created:
+        document_submit(
+            applicant=certified, kind="diploma", upload=_pdf(), language="en", actor=certified.user
+        )
+        for exam, days in [("STEP1", 500), ("STEP2CK", 300), ("STEP2CS", 250)]:
+            exam_application_create(applicant=certified, exam=exam, actor=certified.user)
+            _pass(certified, exam, today - datetime.timedelta(days=days))
+        _verify_with_school(certified, staff)
+        # Paying last completes the requirements: the certificate follows by itself.
+        _pay_all(certified, "demo-certified-payment")
+    summary.applicants.append(("certified@applicant.test", "certified: certificate issued"))
+
+
+def _organizations(summary: DemoSummary) -> None:
+    for name, kind, raw_key in [
+        ("Demo State Medical Board", Organization.Kind.LICENSING_AUTHORITY, DEMO_ORG_KEY),
+        ("Demo USMLE Results Feed", Organization.Kind.RESULTS_FEED, DEMO_FEED_KEY),
+    ]:
+        organization, _ = organization_get_or_create(name=name, kind=kind)
+        if not ApiKey.objects.filter(key_hash=api_key_hash(raw_key)).exists():
+            api_key_issue(organization=organization, name="demo", raw_key=raw_key)
+        summary.keys.append((name, raw_key))
+
+
+def seed_demo() -> DemoSummary:
+    if getattr(settings, "PRODUCTION", False):
+        raise RuntimeError("Demo data is never loaded with production settings.")
+    summary = DemoSummary()
+    with open(SCHOOLS_CSV, encoding="utf-8") as stream:
+        schools_import_csv(stream=stream)
+    staff = _staff(summary)
+    _applicants(summary, staff)
+    _organizations(summary)
+    return summary
+
+
+__all__ = ["APPLICANT_PASSWORD", "STAFF_PASSWORD", "seed_demo"]
