@@ -1,0 +1,125 @@
+"""Staff views of ERAS: applications, report versions, and webhook deliveries
+(failures filterable, resend of failed ones). Read-only except for the resend
+action and feed-access grants: reports are written only by the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from .models import FeedAccess, ResidencyApplication, StatusReport, WebhookAttempt, WebhookDelivery
+from .tasks import webhook_deliver
+from .webhooks import webhook_delivery_resend
+
+
+class _ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(FeedAccess)
+class FeedAccessAdmin(admin.ModelAdmin):
+    list_display = ("organization", "granted_at", "granted_by")
+    raw_id_fields = ("organization",)
+    readonly_fields = ("granted_at", "granted_by")
+
+    def save_model(self, request: HttpRequest, obj: FeedAccess, form: Any, change: bool) -> None:
+        if not change:
+            obj.granted_by = request.user  # type: ignore[assignment]
+        super().save_model(request, obj, form, change)
+
+
+class StatusReportInline(admin.TabularInline):
+    model = StatusReport
+    fields = ("version", "generated_at", "cause", "content_hash")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ResidencyApplication)
+class ResidencyApplicationAdmin(_ReadOnly):
+    list_display = ("id", "applicant", "program", "season", "received_at")
+    list_filter = ("season",)
+    list_select_related = ("applicant", "program")
+    search_fields = ("applicant__usmle_id", "program__acgme_program_id", "program__name")
+    inlines = (StatusReportInline,)
+
+
+@admin.register(StatusReport)
+class StatusReportAdmin(_ReadOnly):
+    list_display = ("public_id", "application", "program", "version", "cause", "generated_at")
+    list_select_related = ("application", "program")
+    list_filter = ("cause",)
+    search_fields = ("public_id", "application__applicant__usmle_id", "program__acgme_program_id")
+    date_hierarchy = "generated_at"
+
+
+class WebhookAttemptInline(admin.TabularInline):
+    model = WebhookAttempt
+    fields = ("number", "started_at", "duration_ms", "response_code", "outcome", "error", "url")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(_ReadOnly):
+    list_display = (
+        "public_id",
+        "program",
+        "status",
+        "attempts",
+        "response_code",
+        "next_attempt_at",
+        "delivered_at",
+        "last_error",
+    )
+    list_filter = ("status", "report__program")
+    list_select_related = ("report__program",)
+    search_fields = ("public_id", "report__public_id", "report__program__acgme_program_id")
+    inlines = (WebhookAttemptInline,)
+    actions = ("resend",)
+
+    @admin.display(description="Program")
+    def program(self, obj: WebhookDelivery) -> str:
+        return str(obj.report.program)
+
+    @admin.action(description="Resend the selected failed deliveries")
+    def resend(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
+        resent = 0
+        for delivery in queryset.filter(status=WebhookDelivery.Status.FAILED):
+            if webhook_delivery_resend(delivery=delivery, actor=request.user):
+                webhook_deliver.delay_on_commit(delivery.pk)
+                resent += 1
+        skipped = queryset.count() - resent
+        self.message_user(request, f"{resent} delivery(ies) queued again.", messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request,
+                f"{skipped} skipped: only failed deliveries are resent (a delivered report is never sent twice).",
+                messages.WARNING,
+            )
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Needed for the resend action; every field stays read-only.
+        return bool(request.user.has_perm("eras.change_webhookdelivery"))
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [f.name for f in WebhookDelivery._meta.fields]
