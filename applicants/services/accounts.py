@@ -1,0 +1,143 @@
+"""Accounts: sign-up and proof that the applicant reads the e-mail address they gave.
+
+A confirmation link carries a signed, timestamped token (``TimestampSigner``) that
+names the account, the address it had when the link was made and the address to
+confirm. Signing up confirms the same address; changing the address confirms a new
+one, and the login address changes only when the link is opened. No table holds
+tokens: a link is valid for ``EMAIL_TOKEN_MAX_AGE`` and is void once the account's
+address changed in between.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from applicants.models import Applicant, User
+from applicants.services.profile import applicant_create_for_user
+from ecfmg_portal.audit.services import audit_record
+from ecfmg_portal.errors import Conflict, DomainError
+
+EMAIL_TOKEN_SALT = "applicants.email-confirmation"  # noqa: S105 (a salt, not a secret)
+EMAIL_TOKEN_MAX_AGE = 60 * 60 * 24 * 3
+
+
+def _normalise(email: str) -> str:
+    return email.strip().lower()
+
+
+def email_is_taken(*, email: str, exclude_user: User | None = None) -> bool:
+    users = User.objects.filter(email__iexact=_normalise(email))
+    if exclude_user is not None:
+        users = users.exclude(pk=exclude_user.pk)
+    return users.exists()
+
+
+def user_sign_up(*, email: str, password: str) -> tuple[User, Applicant]:
+    """Create the account (unconfirmed) and its applicant record. The password is
+    checked by the form with Django's validators before this is called."""
+    email = _normalise(email)
+    if email_is_taken(email=email):
+        raise Conflict(
+            "email_taken",
+            "An account with this e-mail address already exists. Log in, or reset your password.",
+            field="email",
+        )
+    with transaction.atomic():
+        user = User.objects.create_user(email=email, password=password)
+        audit_record(action="user.signed_up", obj=user, actor=user)
+        applicant = applicant_create_for_user(user=user)
+    return user, applicant
+
+
+def email_confirmation_token(*, user: User, new_email: str | None = None) -> str:
+    signer = signing.TimestampSigner(salt=EMAIL_TOKEN_SALT)
+    return signer.sign_object({"u": user.pk, "from": user.email, "to": _normalise(new_email or user.email)})
+
+
+def email_confirmation_link(*, user: User, new_email: str | None = None) -> str:
+    token = email_confirmation_token(user=user, new_email=new_email)
+    return settings.SITE_URL + reverse("confirm_email", kwargs={"token": token})
+
+
+def email_confirmation_send(*, user: User, new_email: str | None = None) -> None:
+    """Mail the confirmation link to the address to confirm."""
+    link = email_confirmation_link(user=user, new_email=new_email)
+    to = _normalise(new_email or user.email)
+    changing = new_email is not None and to != user.email
+    subject = "Confirm your new e-mail address" if changing else "Confirm your e-mail address"
+    body = (
+        "Hello,\n\n"
+        + (
+            "You asked to use this address for your ECFMG Certification Portal account.\n"
+            if changing
+            else "Thank you for creating an account on the ECFMG Certification Portal.\n"
+        )
+        + "Open this link to confirm the address (it works for 3 days):\n\n"
+        + f"{link}\n\n"
+        + "If you did not ask for this, you can ignore this message.\n"
+    )
+    send_mail(subject, body, None, [to])
+
+
+def email_change_request(*, user: User, new_email: str) -> None:
+    """Send a confirmation link to the new address; the login address changes when it is opened.
+    The current address is told, so a stolen session cannot move the account silently."""
+    new_email = _normalise(new_email)
+    if new_email == user.email:
+        raise DomainError("email_unchanged", "This is already your e-mail address.", field="email")
+    if email_is_taken(email=new_email, exclude_user=user):
+        raise Conflict("email_taken", "Another account uses this e-mail address.", field="email")
+    email_confirmation_send(user=user, new_email=new_email)
+    send_mail(
+        "Your e-mail address is about to change",
+        "Hello,\n\nSomeone signed in to your ECFMG Certification Portal account asked to change its "
+        "e-mail address. The change happens only when the link sent to the new address is opened.\n"
+        "If this was not you, change your password now.\n",
+        None,
+        [user.email],
+    )
+
+
+def email_confirm(*, token: str, actor: Any = None) -> User:
+    """Confirm the address named in the token (and switch to it when it is a new one)."""
+    signer = signing.TimestampSigner(salt=EMAIL_TOKEN_SALT)
+    try:
+        payload = signer.unsign_object(token, max_age=EMAIL_TOKEN_MAX_AGE)
+    except signing.SignatureExpired:
+        raise DomainError(
+            "token_expired", "This link has expired. Log in and ask for a new confirmation link."
+        ) from None
+    except signing.BadSignature:
+        raise DomainError(
+            "token_invalid",
+            "This link is not valid. Copy the whole link from the e-mail, or ask for a new one.",
+        ) from None
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=payload.get("u")).first()
+        if user is None or user.email != payload.get("from"):
+            raise DomainError(
+                "token_invalid",
+                "This link is no longer valid because the account's e-mail address has changed.",
+            )
+        new_email = payload["to"]
+        if user.email == new_email and user.email_confirmed_at is not None:
+            return user
+        if new_email != user.email and email_is_taken(email=new_email, exclude_user=user):
+            raise Conflict("email_taken", "Another account now uses this e-mail address.")
+        changed = new_email != user.email
+        user.email = new_email
+        user.email_confirmed_at = timezone.now()
+        user.save(update_fields=["email", "email_confirmed_at"])
+        audit_record(
+            action="user.email_changed" if changed else "user.email_confirmed",
+            obj=user,
+            actor=actor if getattr(actor, "is_authenticated", False) else user,
+        )
+    return user

@@ -1,0 +1,348 @@
+"""The applicant's identity details and the requests to correct them (R-ID-1..3).
+
+Before the USMLE/ECFMG ID is issued the applicant edits every field. Once it is
+issued the fields in ``LOCKED_IDENTITY_FIELDS`` change only through an
+``IdentityChangeRequest`` that staff approve; the years of credit stay editable.
+The audit trail records which fields changed, never their values (personal data).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django_countries import countries
+
+from applicants.models import Applicant, IdentityChangeRequest, User
+from applicants.services.identity import LOCKED_IDENTITY_FIELDS, applicant_issue_usmle_id, fold_name
+from credentials.models import School
+from ecfmg_portal.audit.services import audit_record
+from ecfmg_portal.errors import Conflict, DomainError
+from exams.models import ExamApplication
+from exams.services import exam_application_create
+
+IDENTITY_FIELDS = (
+    "given_names",
+    "last_name",
+    "date_of_birth",
+    "country",
+    "school",
+    "graduation_date",
+    "academic_years",
+    "transfer_school",
+    "transfer_years",
+)
+MIN_AGE_YEARS = 16
+MAX_AGE_YEARS = 100
+MAX_YEARS_OF_CREDIT = 10
+# A student may declare an expected graduation date at most this many years ahead.
+MAX_YEARS_TO_GRADUATION = 8
+DEFAULT_DECLINE_NOTE = (
+    "ECFMG could not confirm the correction from your documents. Contact ECFMG support if you need help."
+)
+_NAME_FORBIDDEN = set('0123456789@<>{}[]|\\/=_#$%^*+~`"')
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _clean_name(value: Any, *, field: str, label: str) -> str:
+    text = " ".join(str(value or "").split())
+    if not text:
+        raise DomainError("identity_invalid", f"Enter your {label} exactly as on your diploma.", field=field)
+    if len(text) > 200:
+        raise DomainError(
+            "identity_invalid", f"Your {label} is too long (200 characters at most).", field=field
+        )
+    if any(char in _NAME_FORBIDDEN or not char.isprintable() for char in text):
+        raise DomainError(
+            "identity_invalid",
+            f"Your {label} may contain letters, spaces, hyphens, apostrophes and dots only.",
+            field=field,
+        )
+    return text
+
+
+def _clean_years(value: Any, *, field: str, label: str) -> int:
+    try:
+        years = int(value or 0)
+    except (TypeError, ValueError):
+        raise DomainError("identity_invalid", f"Enter the {label} as a whole number.", field=field) from None
+    if not 0 <= years <= MAX_YEARS_OF_CREDIT:
+        raise DomainError(
+            "identity_invalid", f"The {label} must be between 0 and {MAX_YEARS_OF_CREDIT}.", field=field
+        )
+    return years
+
+
+def identity_validate(*, values: Mapping[str, Any], today: datetime.date) -> dict[str, Any]:
+    """Check identity values together and return them cleaned. Raises ``DomainError``
+    naming the field at fault. ``values`` holds every field of ``IDENTITY_FIELDS``;
+    schools are ``School`` instances or None."""
+    cleaned: dict[str, Any] = {
+        "given_names": _clean_name(values.get("given_names"), field="given_names", label="given names"),
+        "last_name": _clean_name(values.get("last_name"), field="last_name", label="last name"),
+    }
+    born = values.get("date_of_birth")
+    if not isinstance(born, datetime.date):
+        raise DomainError("identity_invalid", "Enter your date of birth.", field="date_of_birth")
+    if born > _years_before(today, MIN_AGE_YEARS) or born < _years_before(today, MAX_AGE_YEARS):
+        raise DomainError(
+            "identity_invalid",
+            f"Check your date of birth: you must be between {MIN_AGE_YEARS} and {MAX_AGE_YEARS} years old.",
+            field="date_of_birth",
+        )
+    cleaned["date_of_birth"] = born
+    country = str(values.get("country") or "").upper()
+    if country not in dict(countries):
+        raise DomainError("identity_invalid", "Choose your country of citizenship.", field="country")
+    cleaned["country"] = country
+    school = values.get("school")
+    if not isinstance(school, School):
+        raise DomainError(
+            "identity_invalid", "Search for your medical school and choose it from the list.", field="school"
+        )
+    cleaned["school"] = school
+    graduated = values.get("graduation_date")
+    if not isinstance(graduated, datetime.date):
+        raise DomainError(
+            "identity_invalid",
+            "Enter your graduation date, or the date you expect to graduate.",
+            field="graduation_date",
+        )
+    if graduated < _years_before(born, -MIN_AGE_YEARS):
+        raise DomainError(
+            "identity_invalid",
+            "Check your graduation date: it is too close to your date of birth.",
+            field="graduation_date",
+        )
+    if graduated > _years_before(today, -MAX_YEARS_TO_GRADUATION):
+        raise DomainError(
+            "identity_invalid",
+            f"Check your graduation date: it is more than {MAX_YEARS_TO_GRADUATION} years from today.",
+            field="graduation_date",
+        )
+    cleaned["graduation_date"] = graduated
+    cleaned["academic_years"] = _clean_years(
+        values.get("academic_years"), field="academic_years", label="academic years at your degree school"
+    )
+    transfer_school = values.get("transfer_school") or None
+    transfer_years = _clean_years(
+        values.get("transfer_years"), field="transfer_years", label="years of transfer credit"
+    )
+    if transfer_years and transfer_school is None:
+        raise DomainError(
+            "identity_invalid",
+            "You declared transfer credit: choose the school you transferred from.",
+            field="transfer_school",
+        )
+    if transfer_school is not None and not transfer_years:
+        raise DomainError(
+            "identity_invalid",
+            "Enter the years of credit you transferred, or remove the transfer school.",
+            field="transfer_years",
+        )
+    if transfer_school is not None and transfer_school.pk == school.pk:
+        raise DomainError(
+            "identity_invalid",
+            "The transfer school must be another school than the one that granted your degree.",
+            field="transfer_school",
+        )
+    cleaned["transfer_school"] = transfer_school
+    cleaned["transfer_years"] = transfer_years
+    return cleaned
+
+
+def applicant_create_for_user(*, user: User) -> Applicant:
+    """The applicant record of an account. Idempotent: a second call returns the first."""
+    applicant, created = Applicant.objects.get_or_create(user=user)
+    if created:
+        audit_record(action="applicant.created", obj=applicant, actor=user)
+    return applicant
+
+
+def email_confirmation_refusal(*, user: User) -> str | None:
+    """Unconfirmed accounts may look around but not get an ID nor apply."""
+    if user.email_confirmed_at is None:
+        return (
+            "Confirm your e-mail address first: open the link we sent you "
+            "(you can ask for a new link on your account page)."
+        )
+    return None
+
+
+def applicant_apply_for_exam(*, applicant: Applicant, exam: str, actor: Any = None) -> ExamApplication:
+    """Apply for one Step once the e-mail address is confirmed; the exam rules
+    (R-EX-6, R-ED-4) are enforced by ``exam_application_create``."""
+    refusal = email_confirmation_refusal(user=applicant.user)
+    if refusal:
+        raise DomainError("email_unconfirmed", refusal, field="exam")
+    return exam_application_create(applicant=applicant, exam=exam, actor=actor)
+
+
+def _current(applicant: Applicant, field: str) -> Any:
+    return getattr(applicant, field)
+
+
+def _same(field: str, old: Any, new: Any) -> bool:
+    if field in ("school", "transfer_school"):
+        return (old.pk if old else None) == (new.pk if new else None)
+    return bool(old == new)
+
+
+def applicant_update_identity(
+    *, applicant: Applicant, values: Mapping[str, Any], actor: Any = None
+) -> Applicant:
+    """Save the identity details. Once the ID is issued, a change to a locked field
+    is refused with a pointer to the change request; other fields still save."""
+    cleaned = identity_validate(values=values, today=timezone.localdate())
+    with transaction.atomic():
+        locked = Applicant.objects.select_for_update().get(pk=applicant.pk)
+        changed = [f for f in IDENTITY_FIELDS if not _same(f, _current(locked, f), cleaned[f])]
+        if locked.usmle_id:
+            blocked = [f for f in changed if f in LOCKED_IDENTITY_FIELDS]
+            if blocked:
+                raise DomainError(
+                    "identity_locked",
+                    "Your USMLE/ECFMG ID is issued, so these details can no longer be edited: "
+                    + ", ".join(f.replace("_", " ") for f in blocked)
+                    + ". Send a correction request instead; ECFMG staff will review it.",
+                    field=blocked[0],
+                )
+        if not changed:
+            return locked
+        for field in changed:
+            setattr(locked, field, cleaned[field])
+        locked.last_name_folded = fold_name(locked.last_name)
+        locked.save()
+        audit_record(action="applicant.identity_updated", obj=locked, actor=actor, after={"fields": changed})
+    return locked
+
+
+def applicant_submit_identity(
+    *, applicant: Applicant, values: Mapping[str, Any], actor: Any = None
+) -> Applicant:
+    """Save the identity details and issue the USMLE/ECFMG ID (R-ID-1) when the
+    account's e-mail address is confirmed. Idempotent on the ID."""
+    refusal = email_confirmation_refusal(user=applicant.user)
+    saved = applicant_update_identity(applicant=applicant, values=values, actor=actor)
+    if refusal is None:
+        applicant_issue_usmle_id(applicant=saved)
+    return saved
+
+
+def _serialise(field: str, value: Any) -> Any:
+    if field == "school":
+        return value.pk
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def _deserialise(field: str, value: Any) -> Any:
+    if field == "school":
+        return School.objects.filter(pk=value).first()
+    if field in ("date_of_birth", "graduation_date"):
+        return datetime.date.fromisoformat(value)
+    return value
+
+
+def identity_change_request_create(
+    *, applicant: Applicant, changes: Mapping[str, Any], reason: str, actor: Any = None
+) -> IdentityChangeRequest:
+    """Ask staff to correct locked identity details. ``changes`` maps locked field
+    names to the requested values (a ``School`` for the school). One pending
+    request at a time; values are checked like the identity form checks them."""
+    if not applicant.usmle_id:
+        raise DomainError(
+            "identity_not_locked", "Your details are not locked yet: edit them on the identity page."
+        )
+    unknown = [f for f in changes if f not in LOCKED_IDENTITY_FIELDS]
+    if unknown:
+        raise DomainError("identity_invalid", "Only locked identity details can be corrected this way.")
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(
+            "reason_required",
+            "Tell us why the details must change (for example: typing error).",
+            field="reason",
+        )
+    proposed = {f: _current(applicant, f) for f in IDENTITY_FIELDS}
+    proposed.update(changes)
+    cleaned = identity_validate(values=proposed, today=timezone.localdate())
+    real_changes = {
+        f: _serialise(f, cleaned[f]) for f in changes if not _same(f, _current(applicant, f), cleaned[f])
+    }
+    if not real_changes:
+        raise DomainError("no_change", "The values you entered are the ones already recorded.")
+    with transaction.atomic():
+        Applicant.objects.select_for_update().filter(pk=applicant.pk).first()
+        if applicant.change_requests.filter(status=IdentityChangeRequest.Status.PENDING).exists():
+            raise Conflict(
+                "change_request_pending",
+                "You already have a correction request waiting for review; we will answer it first.",
+            )
+        request = IdentityChangeRequest.objects.create(
+            applicant=applicant, changes=real_changes, reason=reason
+        )
+        audit_record(
+            action="identity_change_request.created",
+            obj=request,
+            actor=actor,
+            after={"fields": sorted(real_changes)},
+        )
+    return request
+
+
+def identity_change_request_decide(
+    *, change_request: IdentityChangeRequest, approve: bool, actor: Any, note: str = ""
+) -> IdentityChangeRequest:
+    """A staff decision. Approving applies the requested values to the applicant (the
+    only way locked fields change); a decline without a note gets a default one, as
+    the applicant is always told why. A request is decided once: a second decision
+    raises ``Conflict``."""
+    note = note.strip() or ("" if approve else DEFAULT_DECLINE_NOTE)
+    status = IdentityChangeRequest.Status.APPROVED if approve else IdentityChangeRequest.Status.DECLINED
+    with transaction.atomic():
+        claimed = IdentityChangeRequest.objects.filter(
+            pk=change_request.pk, status=IdentityChangeRequest.Status.PENDING
+        ).update(
+            status=status,
+            decided_by=actor if getattr(actor, "is_authenticated", False) else None,
+            decided_at=timezone.now(),
+            decision_note=note,
+        )
+        if claimed != 1:
+            raise Conflict("change_request_decided", "This request has already been decided.")
+        change_request.refresh_from_db()
+        if approve:
+            applicant = Applicant.objects.select_for_update().get(pk=change_request.applicant_id)
+            values = {f: _deserialise(f, v) for f, v in change_request.changes.items()}
+            proposed = {f: _current(applicant, f) for f in IDENTITY_FIELDS}
+            proposed.update(values)
+            cleaned = identity_validate(values=proposed, today=timezone.localdate())
+            for field in values:
+                setattr(applicant, field, cleaned[field])
+            applicant.last_name_folded = fold_name(applicant.last_name)
+            applicant.save()
+            audit_record(
+                action="applicant.identity_corrected",
+                obj=applicant,
+                actor=actor,
+                after={"fields": sorted(values), "change_request": change_request.pk},
+            )
+        audit_record(
+            action="identity_change_request.decided",
+            obj=change_request,
+            actor=actor,
+            before={"status": IdentityChangeRequest.Status.PENDING},
+            after={"status": status},
+        )
+    return change_request

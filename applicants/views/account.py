@@ -1,0 +1,91 @@
+"""Sign-up, e-mail confirmation and the account page. Log-in, log-out and passwords
+are Django's own views (see ``applicants.urls``)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from applicants.forms import EmailChangeForm, SignUpForm
+from applicants.models import User
+from applicants.services.accounts import (
+    email_change_request,
+    email_confirm,
+    email_confirmation_send,
+    user_sign_up,
+)
+from ecfmg_portal.errors import DomainError
+
+from .common import show_domain_error
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    return render(request, "applicants/home.html")
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user, _ = user_sign_up(email=form.cleaned_data["email"], password=form.cleaned_data["password1"])
+        except DomainError as error:
+            show_domain_error(request, error, form)
+        else:
+            email_confirmation_send(user=user)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request,
+                f"Your account is created. We sent a confirmation link to {user.email}: "
+                "open it to confirm your address.",
+            )
+            return redirect("dashboard")
+    return render(request, "registration/signup.html", {"form": form})
+
+
+def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        email_confirm(token=token, actor=request.user)
+    except DomainError as error:
+        show_domain_error(request, error)
+        return render(request, "registration/confirm_failed.html", status=400)
+    messages.success(request, "Your e-mail address is confirmed.")
+    return redirect("dashboard" if request.user.is_authenticated else "login")
+
+
+@login_required
+@require_POST
+def resend_confirmation(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if user.email_confirmed_at is None:
+        email_confirmation_send(user=user)
+        messages.success(request, f"We sent a new confirmation link to {user.email}.")
+    else:
+        messages.info(request, "Your e-mail address is already confirmed.")
+    return redirect("account")
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    form = EmailChangeForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            email_change_request(user=user, new_email=form.cleaned_data["email"])
+        except DomainError as error:
+            show_domain_error(request, error, form)
+        else:
+            messages.success(
+                request,
+                f"We sent a link to {form.cleaned_data['email']}. Your address changes when you open it; "
+                "until then, log in with your current address.",
+            )
+            return redirect("account")
+    return render(request, "registration/account.html", {"form": form})

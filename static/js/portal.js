@@ -1,0 +1,84 @@
+// Small enhancements of the portal's server-rendered pages. Everything works without
+// this file; it only saves page reloads. No inline script anywhere (CSP).
+(function () {
+  "use strict";
+
+  function focusErrorSummary() {
+    var summary = document.querySelector("[data-focus-on-load]");
+    if (summary) {
+      summary.focus();
+    }
+  }
+
+  function setupSchoolSearch(input) {
+    var select = document.getElementById(input.getAttribute("data-target"));
+    var status = document.getElementById(input.id + "_status");
+    var button = document.querySelector('[data-school-search-button="' + input.id + '"]');
+    var timer = null;
+    var lastQuery = null;
+    if (!select) {
+      return;
+    }
+
+    function search() {
+      var query = input.value.trim();
+      if (query === lastQuery) {
+        return;
+      }
+      lastQuery = query;
+      if (query.length < 2) {
+        if (status) { status.textContent = "Type at least 2 letters."; }
+        return;
+      }
+      var url = input.getAttribute("data-url") + "?q=" + encodeURIComponent(query) +
+        "&empty=" + encodeURIComponent(input.getAttribute("data-empty") || "");
+      fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+        .then(function (response) {
+          if (!response.ok) { throw new Error("search failed"); }
+          return response.text();
+        })
+        .then(function (html) {
+          var chosen = select.value;
+          var chosenOption = select.querySelector('option[value="' + chosen + '"]');
+          select.innerHTML = html;
+          if (chosen && chosenOption && !select.querySelector('option[value="' + chosen + '"]')) {
+            select.appendChild(chosenOption);
+          }
+          select.value = chosen;
+          var count = select.querySelectorAll("option[value]:not([value=''])").length;
+          if (status) {
+            status.textContent = count === 0 ? "No school found." :
+              count + (count === 1 ? " school found" : " schools found") + ": choose yours in the list below.";
+          }
+        })
+        .catch(function () {
+          if (status) { status.textContent = "The search did not work. Press Search to try again."; }
+          lastQuery = null;
+        });
+    }
+
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(search, 300);
+    });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        lastQuery = null;
+        search();
+      }
+    });
+    if (button) {
+      button.addEventListener("click", function (event) {
+        event.preventDefault();
+        lastQuery = null;
+        search();
+      });
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    focusErrorSummary();
+    document.querySelectorAll("[data-school-search]").forEach(setupSchoolSearch);
+  });
+})();
