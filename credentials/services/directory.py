@@ -113,7 +113,7 @@ def schools_import_csv(*, stream: Iterable[str] | io.TextIOBase) -> ImportReport
     number and skipped; the good rows are loaded. A duplicate id within the file
     is rejected (the first occurrence wins), so the result never depends on order."""
     report = ImportReport()
-    reader = csv.DictReader(stream)  # type: ignore[arg-type]
+    reader = csv.DictReader(stream)
     header = [h.strip().lstrip("\ufeff") for h in (reader.fieldnames or [])]
     missing = [c for c in COLUMNS if c not in header]
     if missing:

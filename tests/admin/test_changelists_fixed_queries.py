@@ -62,11 +62,11 @@ def add_more_rows(round_number: int) -> None:
     def renamed(email: str, identity: Any) -> Any:
         return original(email.replace("@", f"+{round_number}@"), identity)
 
-    loader._applicant = renamed  # type: ignore[assignment]
+    loader._applicant = renamed
     try:
         loader._applicants(loader.DemoSummary(), User.objects.get(email="admin@ecfmg.test"))
     finally:
-        loader._applicant = original  # type: ignore[assignment]
+        loader._applicant = original
 
 
 def test_changelist_query_counts_do_not_grow_with_rows(django_capture_on_commit_callbacks: Any) -> None:
