@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+# The real-Celery-worker fixture (``celery_worker``), usable by every app's tests.
+pytest_plugins = ["tests.support.celery_worker"]
+
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
