@@ -1,8 +1,9 @@
 """Reads for ERAS: the status snapshot a report carries, and a program's reports.
 
 ``status_payloads`` builds the snapshot for many applicants in a fixed number of
-queries (the rules engine's facts loader, plus names and certificates), so a
-refresh costs the same whether an applicant applied to 1 program or 80.
+queries, so a refresh costs the same whether an applicant applied to 1 program
+or 80, and the same per batch of applicants. Its sections have the shape and
+words of the Certification Verification Service's report (api.md).
 """
 
 from __future__ import annotations
@@ -10,31 +11,29 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import uuid
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from applicants.models import Applicant
 from certificates.models import Certificate
-from certificates.rules import DIPLOMA, ApplicantFacts, evaluate, first_pass
-from certificates.selectors import facts_for_applicants
+from certificates.rules import policy_in_force
 from credentials.models import Document
-from exams.models import Exam
+from exams.models import Exam, ExamResult
 from verification.models import Organization
 
 from .models import StatusReport
 
-# The most advanced state of the current diploma wins (R-ED-8 vocabulary).
-_CREDENTIAL_ORDER = (
-    Document.Status.VERIFIED,
-    Document.Status.SENT_FOR_VERIFICATION,
-    Document.Status.RECEIVED,
-    Document.Status.UNABLE_TO_VERIFY,
-    Document.Status.REJECTED,
+NOT_SUBMITTED = "Not yet submitted"
+# The same words as the Certification Verification Service's reports (Document labels).
+CREDENTIAL_STATUSES = (
+    NOT_SUBMITTED,
+    *(str(label) for label in Document.Status.labels if label != "Replaced"),
 )
-NOT_SUBMITTED = "not_submitted"
-CREDENTIAL_STATUSES = (NOT_SUBMITTED, *(str(s) for s in _CREDENTIAL_ORDER))
 CERTIFIED, NOT_CERTIFIED, REVOKED = "certified", "not_certified", "revoked"
 
 
@@ -42,17 +41,15 @@ def _iso(day: datetime.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def _credential_status(facts: ApplicantFacts) -> str:
-    statuses = {d.status for d in facts.documents_of(DIPLOMA)}
-    return next((str(s) for s in _CREDENTIAL_ORDER if s in statuses), NOT_SUBMITTED)
-
-
-def _certification(certificate: Certificate | None) -> dict[str, Any]:
+def _certification(certificate: Certificate | None, passes: dict[str, datetime.date]) -> dict[str, Any]:
     if certificate is None:
+        # Not certified: the exam date is still stated once every required Step is passed (R-EX-5).
+        required = policy_in_force(timezone.localdate()).exams
+        met_on = max(passes[e] for e in required) if all(e in passes for e in required) else None
         return {
             "status": NOT_CERTIFIED,
             "certificate_number": None,
-            "exam_requirements_met_on": None,
+            "exam_requirements_met_on": _iso(met_on),
             "issued_on": None,
             "revoked_on": None,
         }
@@ -66,44 +63,47 @@ def _certification(certificate: Certificate | None) -> dict[str, Any]:
 
 
 def status_payloads(applicant_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    """The status snapshot of each applicant, in 9 queries whatever the count.
+    """The status snapshot of each applicant, in 3 queries whatever the count.
 
-    Names are as on the diploma (R-ID-3); exams say passed or not and when,
-    never a score.
+    Names are as on the diploma (R-ID-3); exams say passed or not and the
+    earliest passing date, never a score; the credential status is that of the
+    latest current diploma, in the words of the verification reports.
     """
     ids = list(applicant_ids)
-    facts = facts_for_applicants(ids)
-    names = {
-        row["pk"]: row
-        for row in Applicant.objects.filter(pk__in=ids).values("pk", "usmle_id", "given_names", "last_name")
-    }
-    certificates = {c.applicant_id: c for c in Certificate.objects.filter(applicant_id__in=ids)}
+    today = timezone.localdate()
+    applicants = Applicant.objects.filter(pk__in=ids).select_related("school", "certificate")
+    passes: dict[int, dict[str, datetime.date]] = defaultdict(dict)
+    for applicant_id, exam, test_date in (
+        ExamResult.objects.filter(applicant_id__in=ids, outcome=ExamResult.Outcome.PASS)
+        .order_by("test_date")
+        .values_list("applicant_id", "exam", "test_date")
+    ):
+        passes[applicant_id].setdefault(exam, test_date)
+    diplomas: dict[int, str] = {}
+    for applicant_id, status in (
+        Document.objects.filter(applicant_id__in=ids, kind=Document.Kind.DIPLOMA)
+        .exclude(status=Document.Status.REPLACED)
+        .order_by("-created_at", "-id")
+        .values_list("applicant_id", "status")
+    ):
+        diplomas.setdefault(applicant_id, str(Document.Status(status).label))
     payloads: dict[int, dict[str, Any]] = {}
-    for applicant_id, applicant_facts in facts.items():
-        name = names[applicant_id]
-        certification = _certification(certificates.get(applicant_id))
-        if certification["exam_requirements_met_on"] is None:
-            certification["exam_requirements_met_on"] = _iso(
-                evaluate(applicant_facts).exam_requirements_met_on
-            )
-        school = applicant_facts.school
-        graduation = applicant_facts.graduation_date
-        payloads[applicant_id] = {
-            "usmle_id": name["usmle_id"],
-            "applicant": {"given_names": name["given_names"], "last_name": name["last_name"]},
-            "certification": certification,
+    for applicant in applicants:
+        own = passes[applicant.pk]
+        school = applicant.school
+        graduation = applicant.graduation_date
+        payloads[applicant.pk] = {
+            "usmle_id": applicant.usmle_id,
+            "applicant": {"given_names": applicant.given_names, "last_name": applicant.last_name},
+            "certification": _certification(getattr(applicant, "certificate", None), own),
             "exams": [
-                {
-                    "exam": exam,
-                    "passed": first_pass(applicant_facts, exam) is not None,
-                    "passed_on": _iso(first_pass(applicant_facts, exam)),
-                }
+                {"exam": exam, "passed": exam in own, "passed_on": _iso(own.get(exam))}
                 for exam in Exam.values
             ],
             "medical_education": {
                 "school": {"name": school.name, "country": school.country} if school else None,
-                "graduation_year": graduation.year if graduation else None,
-                "credential_status": _credential_status(applicant_facts),
+                "graduation_year": graduation.year if graduation and graduation <= today else None,
+                "credential_status": diplomas.get(applicant.pk, NOT_SUBMITTED),
             },
         }
     return payloads
@@ -128,9 +128,13 @@ def program_reports(
 
 
 def program_report(*, program: Organization, public_id: str) -> StatusReport | None:
-    """One report of this program, or None (another program's report is not found either)."""
+    """One report of this program, or None: another program's report, or a malformed id."""
+    try:
+        key = uuid.UUID(public_id)
+    except ValueError:
+        return None
     return (
-        StatusReport.objects.filter(program=program, public_id=public_id)
+        StatusReport.objects.filter(program=program, public_id=key)
         .select_related("application", "program")
         .first()
     )

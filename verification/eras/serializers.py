@@ -6,6 +6,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from exams.models import Exam
+from verification.models import Organization
 
 from .models import MAX_PROGRAMS_PER_REQUEST
 from .selectors import CERTIFIED, CREDENTIAL_STATUSES, NOT_CERTIFIED, REVOKED
@@ -82,6 +83,14 @@ class StatusReportSerializer(serializers.Serializer):
 class WebhookInputSerializer(serializers.Serializer):
     url = serializers.URLField(max_length=200, help_text="http(s) URL that receives each new report.")
     rotate_secret = serializers.BooleanField(default=False, help_text="Issue a new signing secret.")
+
+
+class WebhookStateSerializer(serializers.Serializer):
+    url = serializers.CharField(source="webhook_url", help_text="Empty when reports are not pushed.")
+    has_secret = serializers.SerializerMethodField(help_text="Whether a signing secret exists.")
+
+    def get_has_secret(self, program: Organization) -> bool:
+        return bool(program.webhook_secret)
 
 
 class WebhookOutputSerializer(serializers.Serializer):

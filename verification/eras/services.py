@@ -109,7 +109,7 @@ def residency_applications_receive(
             a.program_id: a
             for a in ResidencyApplication.objects.filter(
                 applicant=applicant, season=season, program__in=programs.values()
-            )
+            ).select_related("program")
         }
         new = ResidencyApplication.objects.bulk_create(
             [
