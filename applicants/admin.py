@@ -12,6 +12,8 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from applicants.payments import admin as payments_admin  # noqa: F401 - registers the ledger admins
+from applicants.services import profile
 from certificates.selectors import applicant_assessment
 from ecfmg_portal.errors import DomainError
 
@@ -129,8 +131,6 @@ class IdentityChangeRequestAdmin(admin.ModelAdmin[IdentityChangeRequest]):
         return False
 
     def _decide(self, request: HttpRequest, queryset: QuerySet[IdentityChangeRequest], approve: bool) -> None:
-        from applicants.services import profile
-
         decided = 0
         for change_request in queryset.select_related("applicant"):
             try:
