@@ -137,3 +137,12 @@ class DocumentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or '-'} -> {self.to_status}"
+
+
+# School verification (R-ED-8) lives in its own module; importing it here makes
+# its models part of this app's models and migrations.
+from credentials.models_verification import (  # noqa: E402, F401
+    SchoolAnswerReview,
+    SchoolVerificationRequest,
+    VerificationEmail,
+)

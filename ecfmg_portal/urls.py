@@ -10,5 +10,6 @@ from ecfmg_portal.health import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("school/", include("credentials.urls")),
     path("", include("applicants.urls")),
 ]

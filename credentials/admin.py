@@ -1,0 +1,424 @@
+"""Staff screens for the school directory, documents and school verification (R-ED-8).
+
+Thin: every button calls a service in ``credentials.services``; a refusal
+(``DomainError``) is shown as an admin message. Every decision needs the
+"change school verification request" permission.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
+
+from credentials.forms import CancelForm, ChangeContactForm, RejectForm
+from credentials.models import (
+    Document,
+    DocumentEvent,
+    EligibilityRange,
+    School,
+    SchoolAnswerReview,
+    SchoolVerificationRequest,
+    VerificationEmail,
+)
+from credentials.selectors import school_answers_awaiting_review, school_turnaround
+from credentials.services.school_verification import (
+    school_verification_accept,
+    school_verification_cancel,
+    school_verification_change_contact,
+    school_verification_reject,
+    school_verification_request,
+    school_verification_resend,
+)
+from ecfmg_portal.errors import DomainError
+
+
+class EligibilityRangeInline(admin.TabularInline[EligibilityRange, School]):
+    model = EligibilityRange
+    extra = 0
+
+
+@admin.register(School)
+class SchoolAdmin(admin.ModelAdmin[School]):
+    list_display = ("imed_id", "name", "country", "city", "verification_email")
+    list_filter = ("country",)
+    search_fields = ("imed_id", "name", "city")
+    inlines = (EligibilityRangeInline,)
+
+
+class DocumentEventInline(admin.TabularInline[DocumentEvent, Document]):
+    model = DocumentEvent
+    extra = 0
+    can_delete = False
+    fields = ("at", "from_status", "to_status", "actor", "note")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin[Document]):
+    list_display = ("pk", "applicant", "kind", "source", "status", "created_at", "download")
+    list_filter = ("status", "kind", "source")
+    list_select_related = ("applicant",)
+    search_fields = ("applicant__usmle_id",)
+    date_hierarchy = "created_at"
+    ordering = ("created_at",)
+    inlines = (DocumentEventInline,)
+    actions = ("send_for_verification",)
+    readonly_fields = (
+        "applicant",
+        "kind",
+        "source",
+        "file",
+        "content_type",
+        "size",
+        "sha256",
+        "original_name",
+        "language",
+        "issue_date",
+        "status",
+        "status_reason",
+        "created_at",
+        "reviewed_at",
+        "reviewed_by",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # documents come from applicants and schools, never typed in
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "<int:pk>/file/",
+                self.admin_site.admin_view(self.file_view),
+                name="credentials_document_file",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="file")
+    def download(self, obj: Document) -> str:
+        return format_html(
+            '<a href="{}">download</a>', reverse("admin:credentials_document_file", args=[obj.pk])
+        )
+
+    def file_view(self, request: HttpRequest, pk: int) -> FileResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        document = get_object_or_404(Document, pk=pk)
+        response = FileResponse(
+            document.file.open("rb"),
+            as_attachment=True,
+            filename=f"{document.kind}-{document.pk}.{(document.file.name or '').rsplit('.', 1)[-1]}",
+            content_type=document.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    @admin.action(description="Send the selected diplomas to their school for verification")
+    def send_for_verification(self, request: HttpRequest, queryset: QuerySet[Document]) -> None:
+        if not request.user.has_perm("credentials.add_schoolverificationrequest"):
+            raise PermissionDenied
+        sent = 0
+        for document in queryset:
+            try:
+                school_verification_request(document=document, actor=request.user)
+                sent += 1
+            except DomainError as error:
+                self.message_user(request, f"Document #{document.pk}: {error.message}", messages.ERROR)
+        if sent:
+            self.message_user(request, f"{sent} diploma(s) sent for verification.", messages.SUCCESS)
+
+
+@admin.register(DocumentEvent)
+class DocumentEventAdmin(admin.ModelAdmin[DocumentEvent]):
+    list_display = ("at", "document", "from_status", "to_status", "actor")
+    list_filter = ("to_status",)
+    list_select_related = ("document", "actor")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class VerificationEmailInline(admin.TabularInline[VerificationEmail, SchoolVerificationRequest]):
+    model = VerificationEmail
+    extra = 0
+    can_delete = False
+    fields = ("step", "kind", "to_address", "status", "attempts", "created_at", "sent_at", "last_error")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class _ReadOnly:
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(SchoolVerificationRequest)
+class SchoolVerificationRequestAdmin(_ReadOnly, admin.ModelAdmin[SchoolVerificationRequest]):
+    list_display = (
+        "pk",
+        "applicant",
+        "school",
+        "status",
+        "created_at",
+        "reminders",
+        "escalated_at",
+        "answered_at",
+        "failed_emails",
+    )
+    list_filter = ("status", ("escalated_at", admin.EmptyFieldListFilter), "school__country")
+    list_select_related = ("applicant", "school")
+    search_fields = ("applicant__usmle_id", "school__imed_id", "school__name")
+    date_hierarchy = "created_at"
+    inlines = (VerificationEmailInline,)
+    actions = ("resend",)
+    exclude = ("link_nonce", "token_hash")
+    readonly_fields = (
+        "applicant",
+        "diploma",
+        "school",
+        "contact_email",
+        "status",
+        "link_expires_at",
+        "created_at",
+        "created_by",
+        "escalated_at",
+        "answered_at",
+        "answer",
+        "official_name",
+        "official_title",
+        "official_comment",
+        "transcript",
+        "decided_at",
+        "decided_by",
+        "decision_reason",
+    )
+    change_form_template = "admin/credentials/schoolverificationrequest/change_form.html"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SchoolVerificationRequest]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                reminder_count=Count(
+                    "emails",
+                    filter=Q(
+                        emails__kind=VerificationEmail.Kind.SCHOOL_REMINDER,
+                        emails__status=VerificationEmail.Status.SENT,
+                    ),
+                ),
+                failed_count=Count("emails", filter=Q(emails__status=VerificationEmail.Status.FAILED)),
+            )
+        )
+
+    @admin.display(description="reminders sent", ordering="reminder_count")
+    def reminders(self, obj: Any) -> int:
+        return int(getattr(obj, "reminder_count", 0))
+
+    @admin.display(description="failed e-mails", ordering="failed_count")
+    def failed_emails(self, obj: Any) -> int:
+        return int(getattr(obj, "failed_count", 0))
+
+    def get_urls(self) -> list[URLPattern]:
+        view = self.admin_site.admin_view
+        return [
+            path("metrics/", view(self.metrics_view), name="credentials_schoolverification_metrics"),
+            path(
+                "<int:pk>/change-contact/",
+                view(self.change_contact_view),
+                name="credentials_schoolverification_change_contact",
+            ),
+            path("<int:pk>/cancel/", view(self.cancel_view), name="credentials_schoolverification_cancel"),
+            *super().get_urls(),
+        ]
+
+    def _decide(self, request: HttpRequest) -> None:
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+
+    @admin.action(description="Resend the request e-mail to the school")
+    def resend(self, request: HttpRequest, queryset: QuerySet[SchoolVerificationRequest]) -> None:
+        self._decide(request)
+        for verification in queryset:
+            try:
+                school_verification_resend(verification=verification, actor=request.user)
+                self.message_user(request, f"Request #{verification.pk}: e-mail queued.", messages.SUCCESS)
+            except DomainError as error:
+                self.message_user(request, f"Request #{verification.pk}: {error.message}", messages.ERROR)
+
+    def _form_page(
+        self, request: HttpRequest, pk: int, form_class: type[forms.Form], title: str, apply: Any
+    ) -> HttpResponse:
+        self._decide(request)
+        verification = get_object_or_404(SchoolVerificationRequest.objects.select_related("school"), pk=pk)
+        form = form_class(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                apply(verification, form.cleaned_data)
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                self.message_user(request, f"{title}: done.", messages.SUCCESS)
+                return HttpResponseRedirect(
+                    reverse("admin:credentials_schoolverificationrequest_change", args=[pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{title} — request #{pk}",
+            "verification": verification,
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/credentials/verification_form.html", context)
+
+    def change_contact_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._form_page(
+            request,
+            pk,
+            ChangeContactForm,
+            "Change the school's contact",
+            lambda v, data: school_verification_change_contact(
+                verification=v, actor=request.user, email=data["email"]
+            ),
+        )
+
+    def cancel_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._form_page(
+            request,
+            pk,
+            CancelForm,
+            "Cancel the request",
+            lambda v, data: school_verification_cancel(
+                verification=v, actor=request.user, reason=data["reason"]
+            ),
+        )
+
+    def metrics_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "School answer times: days from request to answer",
+            "tables": school_turnaround(),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/credentials/verification_metrics.html", context)
+
+
+@admin.register(SchoolAnswerReview)
+class SchoolAnswerReviewAdmin(_ReadOnly, admin.ModelAdmin[SchoolAnswerReview]):
+    """The review queue: school answers awaiting evaluation, oldest first."""
+
+    list_display = ("pk", "answered_at", "applicant", "school", "answer", "has_transcript")
+    list_display_links = ("pk", "answered_at")
+    list_filter = ("answer", "school__country")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SchoolAnswerReview]:
+        ids = school_answers_awaiting_review().values("pk")
+        return (
+            SchoolAnswerReview.objects.filter(pk__in=ids)
+            .select_related("applicant", "school", "diploma", "transcript")
+            .order_by("answered_at", "pk")
+        )
+
+    ordering = ("answered_at", "pk")
+
+    @admin.display(boolean=True, description="transcript")
+    def has_transcript(self, obj: SchoolAnswerReview) -> bool:
+        return obj.transcript_id is not None
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm("credentials.change_schoolverificationrequest")
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm("credentials.view_schoolverificationrequest") or (
+            self.has_change_permission(request, obj)
+        )
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        review = get_object_or_404(self.get_queryset(request), pk=object_id)
+        reject_form = RejectForm(request.POST if "reject" in request.POST else None)
+        if request.method == "POST":
+            if not self.has_change_permission(request):
+                raise PermissionDenied
+            try:
+                if "accept" in request.POST:
+                    school_verification_accept(verification=review, actor=request.user)
+                    self.message_user(request, f"Request #{review.pk} accepted: diploma verified.")
+                    return HttpResponseRedirect(reverse("admin:credentials_schoolanswerreview_changelist"))
+                if reject_form.is_valid():
+                    school_verification_reject(
+                        verification=review,
+                        actor=request.user,
+                        outcome=reject_form.cleaned_data["outcome"],
+                        reason=reject_form.cleaned_data["reason"],
+                    )
+                    self.message_user(request, f"Request #{review.pk}: the applicant will see the reason.")
+                    return HttpResponseRedirect(reverse("admin:credentials_schoolanswerreview_changelist"))
+            except DomainError as error:
+                self.message_user(request, error.message, messages.ERROR)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Evaluate the school's answer — request #{review.pk}",
+            "review": review,
+            "reject_form": reject_form,
+            "opts": self.model._meta,
+            "can_decide": self.has_change_permission(request),
+        }
+        return TemplateResponse(request, "admin/credentials/review_answer.html", context)
+
+
+@admin.register(VerificationEmail)
+class VerificationEmailAdmin(_ReadOnly, admin.ModelAdmin[VerificationEmail]):
+    """Every e-mail of the workflow; filter on "Failed" to see permanent errors."""
+
+    list_display = (
+        "pk",
+        "request",
+        "step",
+        "kind",
+        "status",
+        "attempts",
+        "created_at",
+        "sent_at",
+        "last_error",
+    )
+    list_filter = ("status", "kind")
+    list_select_related = ("request",)
+    date_hierarchy = "created_at"
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

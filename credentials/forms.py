@@ -1,0 +1,49 @@
+"""The school official's answer form (shape only; the rules are in the service)."""
+
+from __future__ import annotations
+
+from django import forms
+
+from credentials.models import SchoolVerificationRequest
+
+
+class SchoolAnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label="Is this diploma authentic?",
+        choices=SchoolVerificationRequest.Answer.choices,
+        widget=forms.RadioSelect,
+    )
+    official_name = forms.CharField(label="Your full name", max_length=200)
+    official_title = forms.CharField(label="Your title or position", max_length=200)
+    comment = forms.CharField(
+        label="Comment",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Anything ECFMG should know, for example why the diploma cannot be confirmed.",
+    )
+    transcript = forms.FileField(
+        label="Final medical school transcript",
+        required=False,
+        help_text="Required when you confirm the diploma. PDF, JPEG, PNG or TIFF, at most 10 MB.",
+    )
+
+
+class ChangeContactForm(forms.Form):
+    email = forms.EmailField(label="New verification contact e-mail")
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label="Why is the request cancelled?", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RejectForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Outcome the applicant sees",
+        choices=[("unable_to_verify", "Unable to verify"), ("rejected", "Rejected")],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="Reason the applicant sees, with what to do next",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
