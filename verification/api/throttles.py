@@ -1,0 +1,47 @@
+"""Rate limits: per API key for the API, per client address for the public page.
+
+Rates come from ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]``, read at request
+time so that a settings change (or a test) takes effect at once. Counters live
+in the default cache.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.http import HttpRequest
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
+
+from ..models import ApiKey
+
+
+class _SettingsRateThrottle(SimpleRateThrottle):
+    def get_rate(self) -> str | None:
+        rates: dict[str, Any] = api_settings.DEFAULT_THROTTLE_RATES
+        rate = rates.get(self.scope or "")
+        return str(rate) if rate is not None else None
+
+
+class ApiKeyRateThrottle(_SettingsRateThrottle):
+    """Requests per key; unauthenticated requests are refused (401) before this runs."""
+
+    scope = "api_key"
+
+    def get_cache_key(self, request: Any, view: Any) -> str | None:
+        if not isinstance(request.auth, ApiKey):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}
+
+
+class PublicPageThrottle(_SettingsRateThrottle):
+    """Lookups of ``/verify/<code>/`` per client address, so codes cannot be guessed."""
+
+    scope = "verify_page"
+
+    def get_cache_key(self, request: Any, view: Any) -> str | None:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+    def allows(self, request: HttpRequest) -> bool:
+        """For a plain Django view: the throttle reads only ``request.META``."""
+        return self.allow_request(cast(Any, request), cast(Any, None))

@@ -1,0 +1,222 @@
+"""Reads for verification: the report an organization is given, the public
+authenticity check, and the list an applicant sees of who checked them."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from applicants.models import Applicant
+from applicants.services.identity import fold_name, usmle_id_is_valid
+from certificates.models import Certificate
+from certificates.rules import policy_in_force
+from credentials.models import Document
+from ecfmg_portal.errors import NotFound
+from exams.models import Exam, ExamResult
+
+from .models import Organization, VerificationReport
+
+# What the report says about the diploma, in the words applicants and staff know.
+NOT_YET_SUBMITTED = "Not yet submitted"
+
+
+def applicant_for_verification(
+    *, usmle_id: str, last_name: str, date_of_birth: datetime.date
+) -> Applicant | None:
+    """The one applicant matching all three, or None whichever of them is wrong.
+
+    The last name is compared case- and accent-insensitively ("NUNEZ" finds
+    "Núñez"), by folding the name as recorded (R-ID-3) rather than trusting a
+    stored copy. One query (school and certificate joined), none for a malformed ID.
+    """
+    folded = fold_name(last_name)
+    if not folded or not usmle_id_is_valid(usmle_id):
+        return None
+    applicant = (
+        Applicant.objects.select_related("school", "certificate")
+        .filter(usmle_id=usmle_id, date_of_birth=date_of_birth)
+        .first()
+    )
+    if applicant is None or fold_name(applicant.last_name) != folded:
+        return None
+    return applicant
+
+
+def _certification_section(
+    applicant: Applicant, certificate: Certificate | None, passes: dict[str, datetime.date]
+) -> dict[str, Any]:
+    if certificate is not None:
+        return {
+            "status": "revoked" if certificate.is_revoked else "certified",
+            "certificate_number": certificate.number,
+            "exam_requirements_met_on": certificate.exam_requirements_met_on.isoformat(),
+            "issued_on": certificate.issued_on.isoformat(),
+            "revoked_on": certificate.revoked_on.isoformat() if certificate.revoked_on else None,
+        }
+    # Not certified yet: the exam date is still stated once every required Step is passed (R-EX-5).
+    required = policy_in_force(timezone.localdate()).exams
+    met_on = max(passes[e] for e in required) if all(e in passes for e in required) else None
+    return {
+        "status": "not_certified",
+        "certificate_number": None,
+        "exam_requirements_met_on": met_on.isoformat() if met_on else None,
+        "issued_on": None,
+        "revoked_on": None,
+    }
+
+
+def verification_report_payload(
+    *,
+    applicant: Applicant,
+    report_id: uuid.UUID,
+    verification_code: str,
+    generated_at: datetime.datetime,
+) -> dict[str, Any]:
+    """The report body of api.md, built from what is stored now. Two queries (exam
+    passes, diploma); the applicant must come with school and certificate loaded."""
+    passes: dict[str, datetime.date] = {}
+    for exam, test_date in (
+        ExamResult.objects.filter(applicant=applicant, outcome=ExamResult.Outcome.PASS)
+        .order_by("test_date")
+        .values_list("exam", "test_date")
+    ):
+        passes.setdefault(exam, test_date)
+    diploma = (
+        Document.objects.filter(applicant=applicant, kind=Document.Kind.DIPLOMA)
+        .exclude(status=Document.Status.REPLACED)
+        .order_by("-created_at", "-id")
+        .only("status")
+        .first()
+    )
+    certificate: Certificate | None = getattr(applicant, "certificate", None)
+    school = applicant.school
+    graduated = applicant.graduation_date is not None and applicant.graduation_date <= timezone.localdate()
+    return {
+        "id": str(report_id),
+        "verification_code": verification_code,
+        "generated_at": generated_at.isoformat(),
+        "usmle_id": applicant.usmle_id,
+        "applicant": {
+            "given_names": applicant.given_names,
+            "last_name": applicant.last_name,
+            "date_of_birth": applicant.date_of_birth.isoformat() if applicant.date_of_birth else None,
+        },
+        "certification": _certification_section(applicant, certificate, passes),
+        # Every Step, passed or not; never a score (facts of the real CVS).
+        "exams": [
+            {
+                "exam": exam,
+                "passed": exam in passes,
+                "passed_on": passes[exam].isoformat() if exam in passes else None,
+            }
+            for exam in Exam.values
+        ],
+        "medical_education": {
+            "school": {"name": school.name, "country": school.country} if school else None,
+            "graduation_year": applicant.graduation_date.year
+            if graduated and applicant.graduation_date
+            else None,
+            "credential_status": diploma.get_status_display() if diploma else NOT_YET_SUBMITTED,
+        },
+    }
+
+
+def verification_report_for_organization(*, organization: Organization, report_id: str) -> VerificationReport:
+    """The report if this organization asked for it; NotFound otherwise, malformed ids included."""
+    try:
+        pk = uuid.UUID(report_id)
+    except ValueError:
+        raise NotFound() from None
+    report = VerificationReport.objects.filter(pk=pk, organization=organization).first()
+    if report is None:
+        raise NotFound()
+    return report
+
+
+def verification_requests_for_applicant(applicant: Applicant) -> QuerySet[VerificationReport]:
+    """Which organizations checked this applicant's status, and when (newest first).
+
+    Only answered requests name an applicant; attempts that matched nobody do not.
+    """
+    return (
+        VerificationReport.objects.filter(applicant=applicant)
+        .select_related("organization")
+        .only("id", "generated_at", "organization__name", "organization__kind")
+        .order_by("-generated_at")
+    )
+
+
+def report_exam_rows(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """The report's exams with their names, for the page and the PDF."""
+    labels = dict(Exam.choices)
+    return [{**row, "label": labels.get(row["exam"], row["exam"])} for row in payload.get("exams", [])]
+
+
+@dataclass(frozen=True)
+class PublicCheck:
+    """What the public page shows for a code: what the document stated when issued,
+    and the certificate's state now."""
+
+    kind: str  # "report" or "certificate"
+    issued_at: datetime.datetime | datetime.date
+    stated: dict[str, Any]
+    organization_name: str | None
+    certificate: Certificate | None
+
+    @property
+    def revoked_since(self) -> bool:
+        """The certificate was revoked after the document said it was valid."""
+        if self.certificate is None or not self.certificate.is_revoked:
+            return False
+        return self.stated.get("certification", {}).get("status") != "revoked"
+
+    @property
+    def exams(self) -> list[dict[str, Any]]:
+        return report_exam_rows(self.stated)
+
+
+def public_check_by_code(*, code: str) -> PublicCheck:
+    """A report or a certificate by its verification code; NotFound for anything else.
+    One query for a report code, two for a certificate code."""
+    if not code or len(code) > 64:
+        raise NotFound()
+    report = (
+        VerificationReport.objects.select_related("organization", "applicant__certificate")
+        .filter(verification_code=code)
+        .first()
+    )
+    if report is not None:
+        return PublicCheck(
+            kind="report",
+            issued_at=report.generated_at,
+            stated=report.payload,
+            organization_name=report.organization.name,
+            certificate=getattr(report.applicant, "certificate", None),
+        )
+    certificate = Certificate.objects.select_related("applicant").filter(verification_code=code).first()
+    if certificate is None:
+        raise NotFound()
+    applicant = certificate.applicant
+    stated = {
+        "usmle_id": applicant.usmle_id,
+        "applicant": {"given_names": applicant.given_names, "last_name": applicant.last_name},
+        "certification": {
+            "status": "certified",
+            "certificate_number": certificate.number,
+            "exam_requirements_met_on": certificate.exam_requirements_met_on.isoformat(),
+            "issued_on": certificate.issued_on.isoformat(),
+            "revoked_on": None,
+        },
+    }
+    return PublicCheck(
+        kind="certificate",
+        issued_at=certificate.issued_on,
+        stated=stated,
+        organization_name=None,
+        certificate=certificate,
+    )

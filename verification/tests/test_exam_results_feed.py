@@ -1,0 +1,161 @@
+"""POST /api/v1/exam-results/ exactly as api.md: 201, 200 replay, 409, 400, 403, 415, 413, 429."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from applicants.tests.factories import ApplicantFactory
+from ecfmg_portal import events
+from exams.models import ExamResult
+
+from .conftest import auth
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/exam-results/"
+
+
+@pytest.fixture
+def applicant():
+    return ApplicantFactory()
+
+
+def body(applicant, **overrides):
+    return {
+        "usmle_id": applicant.usmle_id,
+        "exam": "STEP1",
+        "test_date": "2025-06-01",
+        "outcome": "pass",
+        "score": 240,
+        **overrides,
+    }
+
+
+def test_it_stores_a_new_result_with_201(api, feed_key, applicant):
+    response = api.post(URL, body(applicant), format="json", **auth(feed_key))
+    assert response.status_code == 201
+    data = response.json()
+    stored = ExamResult.objects.get()
+    assert data == {
+        "id": stored.pk,
+        "usmle_id": applicant.usmle_id,
+        "exam": "STEP1",
+        "test_date": "2025-06-01",
+        "outcome": "pass",
+        "score": 240,
+        "recorded_at": data["recorded_at"],
+    }
+    assert stored.source == ExamResult.Source.FEED
+
+
+def test_a_replay_answers_200_and_stores_nothing_new(api, feed_key, applicant):
+    assert api.post(URL, body(applicant), format="json", **auth(feed_key)).status_code == 201
+    response = api.post(URL, body(applicant), format="json", **auth(feed_key))
+    assert response.status_code == 200
+    assert ExamResult.objects.count() == 1
+
+
+@pytest.mark.parametrize("change", [{"outcome": "fail"}, {"score": 199}, {"score": None}])
+def test_same_sitting_with_another_outcome_or_score_is_409(api, feed_key, applicant, change):
+    api.post(URL, body(applicant), format="json", **auth(feed_key))
+    response = api.post(URL, body(applicant, **change), format="json", **auth(feed_key))
+    assert response.status_code == 409
+    assert response.json()["code"] == "result_conflict"
+    assert ExamResult.objects.get().outcome == "pass"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"usmle_id": "1234"}, "usmle_id"),  # malformed
+        ({"usmle_id": "10000009"}, "usmle_id"),  # wrong check digit
+        ({"usmle_id": "10000008"}, "usmle_id"),  # well formed, nobody holds it
+        ({"exam": "STEP3"}, "exam"),
+        ({"outcome": "passed"}, "outcome"),
+        ({"test_date": "2025-13-01"}, "test_date"),
+        ({"test_date": str(timezone.localdate() + datetime.timedelta(days=1))}, "test_date"),
+        ({"score": 301}, "score"),
+        ({"score": "high"}, "score"),
+    ],
+)
+def test_invalid_bodies_are_400_with_a_message_for_the_field(api, feed_key, applicant, overrides, field):
+    response = api.post(URL, body(applicant, **overrides), format="json", **auth(feed_key))
+    assert response.status_code == 400
+    data = response.json()
+    assert set(data) == {"code", "detail", "errors"}
+    assert list(data["errors"]) == [field]
+    assert ExamResult.objects.count() == 0
+
+
+def test_missing_fields_are_each_named(api, feed_key):
+    response = api.post(URL, {}, format="json", **auth(feed_key))
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"usmle_id", "exam", "test_date", "outcome"}
+
+
+def test_malformed_json_is_400(api, feed_key):
+    response = api.generic("POST", URL, "{not json", content_type="application/json", **auth(feed_key))
+    assert response.status_code == 400
+    assert "non_field_errors" in response.json()["errors"]
+
+
+def test_a_body_that_is_not_json_is_415(api, feed_key, applicant):
+    response = api.post(URL, body(applicant), **auth(feed_key))  # multipart form
+    assert response.status_code == 415
+    assert response.json()["code"] == "unsupported_media_type"
+
+
+def test_a_body_over_the_limit_is_413(api, feed_key, applicant, settings):
+    settings.API_MAX_BODY_BYTES = 200
+    payload = json.dumps(body(applicant, padding="x" * 300))
+    response = api.generic("POST", URL, payload, content_type="application/json", **auth(feed_key))
+    assert response.status_code == 413
+    assert "200 bytes" in response.json()["detail"]
+
+
+def test_over_the_rate_limit_is_429_with_retry_after(api, feed_key, applicant, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"api_key": "2/minute", "verify_page": "2/minute"},
+    }
+    for _ in range(2):
+        assert api.post(URL, body(applicant), format="json", **auth(feed_key)).status_code in (200, 201)
+    response = api.post(URL, body(applicant), format="json", **auth(feed_key))
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 60
+
+
+def test_a_pass_announces_a_status_change_for_certification(
+    api, feed_key, applicant, django_capture_on_commit_callbacks
+):
+    def handler(applicant_id: int, cause: str) -> None:  # pragma: no cover - only its queueing is checked
+        pass
+
+    events.subscribe_status_changed(handler)
+    try:
+        with django_capture_on_commit_callbacks() as callbacks:
+            response = api.post(URL, body(applicant), format="json", **auth(feed_key))
+    finally:
+        events._status_handlers.remove(handler)
+    assert response.status_code == 201
+    # Certificates re-evaluate through this announcement once the result is committed.
+    assert any(
+        getattr(cb, "func", None) is handler and cb.args == (applicant.pk, "exam_result.pass")
+        for cb in callbacks
+    )
+
+
+def test_query_counts_are_fixed(api, feed_key, applicant, django_assert_num_queries):
+    warm = body(applicant, test_date="2025-01-01")
+    api.post(URL, warm, format="json", **auth(feed_key))  # also writes last_used_at
+    # A new result: key, applicant, sitting lookup, then the insert and its audit entry.
+    audit_lock = 1 if connection.vendor == "postgresql" else 0
+    with django_assert_num_queries(10 + audit_lock):  # savepoints included
+        assert api.post(URL, body(applicant), format="json", **auth(feed_key)).status_code == 201
+    # A replay only reads: key, applicant, sitting.
+    with django_assert_num_queries(3):
+        assert api.post(URL, warm, format="json", **auth(feed_key)).status_code == 200
