@@ -11,5 +11,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("school/", include("credentials.urls")),
+    path("", include("verification.urls")),
     path("", include("applicants.urls")),
 ]
