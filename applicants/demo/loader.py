@@ -54,6 +54,7 @@ class DemoSummary:
     keys: list[tuple[str, str]] = field(default_factory=list)
     otp_uri: str = ""
     otp_tokens: list[str] = field(default_factory=list)
+    certified_usmle_id: str = ""
 
 
 def _pdf() -> SimpleUploadedFile:
@@ -213,6 +214,7 @@ def _applicants(summary: DemoSummary, staff: User) -> None:
         # Paying last completes the requirements: the certificate follows by itself.
         _pay_all(certified, "demo-certified-payment")
     summary.applicants.append(("certified@applicant.test", "certified: certificate issued"))
+    summary.certified_usmle_id = certified.usmle_id or ""
 
 
 def _organizations(summary: DemoSummary) -> None:

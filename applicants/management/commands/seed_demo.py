@@ -35,5 +35,13 @@ class Command(BaseCommand):
         write("Organization API keys (Authorization: Token <key>):")
         for name, key in summary.keys:
             write(f"  {name:<28} {key}")
+        org_key = summary.keys[0][1]
+        write("Try the Certification Verification Service:")
+        write(
+            f"  curl -s -X POST {site}/api/v1/verifications/ -H 'Authorization: Token {org_key}' "
+            "-H 'Content-Type: application/json' "
+            f"""-d '{{"usmle_id": "{summary.certified_usmle_id}", "last_name": "EL-SAYED", "date_of_birth": "1994-03-14"}}'"""
+        )
+        write("")
         write(f"E-mails the portal sends are written to {settings.EMAIL_FILE_PATH}")
         write("")
