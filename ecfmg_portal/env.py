@@ -86,7 +86,9 @@ class Env:
             config = self._env.db_url_config(value)
         except Exception as exc:  # django-environ raises several types
             raise self._fail(name, f"a database URL such as postgres://user@host/db ({exc})") from exc
-        if not config.get("ENGINE"):
+        if not str(config.get("ENGINE", "")).startswith(
+            ("django.db.backends.", "django.contrib.gis.db.backends.")
+        ):
             raise self._fail(name, "a database URL with a known scheme (postgres://, sqlite:///)")
         return dict(config)
 

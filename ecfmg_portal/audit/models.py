@@ -14,6 +14,20 @@ from django.conf import settings
 from django.db import models
 
 
+class AppendOnlyQuerySet(models.QuerySet["AuditEntry"]):
+    """Bulk ``update()``/``delete()`` would bypass ``save``/``delete``: refuse them too.
+
+    On PostgreSQL a trigger (migration 0002) refuses UPDATE and DELETE from any
+    client; the hash chain catches whatever gets past both.
+    """
+
+    def update(self, **kwargs: Any) -> int:
+        raise ValueError("Audit entries are append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ValueError("Audit entries are append-only.")
+
+
 class AuditEntry(models.Model):
     sequence = models.PositiveBigIntegerField(unique=True, editable=False)
     at = models.DateTimeField(editable=False)
@@ -28,6 +42,8 @@ class AuditEntry(models.Model):
     after = models.JSONField(default=dict, editable=False)
     previous_hash = models.CharField(max_length=64, editable=False)
     entry_hash = models.CharField(max_length=64, unique=True, editable=False)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["sequence"]

@@ -1,0 +1,134 @@
+"""The admin site: staff must be verified by a TOTP device on every admin page.
+
+``PortalAdminSite`` is the default ``admin.site`` (``ecfmg_portal.apps.PortalAdminConfig``),
+so ``@admin.register`` keeps working everywhere. A staff member without a device
+who signs in with their password is sent to the enrolment page; everyone else
+signs in with password and code together.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import URLPattern, URLResolver, path, reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django_otp import login as otp_login
+from django_otp import user_has_device
+from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from ecfmg_portal.errors import DomainError
+from ecfmg_portal.security import mfa
+
+
+def _is_verified(user: Any) -> bool:
+    return bool(getattr(user, "is_verified", lambda: False)())
+
+
+def _needs_enrolment(user: Any) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and not _is_verified(user)
+        and not user_has_device(user, confirmed=True)
+    )
+
+
+class PortalAdminAuthenticationForm(OTPAdminAuthenticationForm):
+    """Password and code. A staff member with no device yet passes on the password
+    alone; the site then allows only the enrolment page until a device is confirmed."""
+
+    def clean(self) -> dict[str, Any]:
+        self.cleaned_data = AdminAuthenticationForm.clean(self)
+        user = self.get_user()
+        if user is not None and user_has_device(user, confirmed=True):
+            self.clean_otp(user)
+        return self.cleaned_data
+
+    def _chosen_device(self, user: Any) -> Any:
+        """When no device is picked, the code's shape picks it: 6 digits come from the
+        authenticator app, anything else is a one-time backup (static) token. Only that
+        one device is tried, so the others are never throttled by the attempt."""
+        device = super()._chosen_device(user)
+        if device is not None:
+            return device
+        token = (self.cleaned_data.get("otp_token") or "").strip()
+        model = TOTPDevice if (len(token) == 6 and token.isdigit()) else StaticDevice
+        return model.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+class MfaEnrolForm(forms.Form):
+    token = forms.CharField(label="6-digit code from your app", max_length=10)
+
+
+class PortalAdminSite(OTPAdminSite):
+    site_header = "ECFMG Certification Portal: staff"
+    site_title = "ECFMG staff"
+    index_title = "Staff administration"
+    login_form = PortalAdminAuthenticationForm
+
+    def __init__(self, name: str = "admin") -> None:
+        super().__init__(name)
+
+    def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        if _needs_enrolment(request.user):
+            return HttpResponseRedirect(reverse(f"{self.name}:mfa_enrol"))
+        response = super().login(request, extra_context)
+        if request.method == "POST" and _needs_enrolment(request.user):
+            return HttpResponseRedirect(reverse(f"{self.name}:mfa_enrol"))
+        return response
+
+    def get_urls(self) -> list[URLResolver | URLPattern]:
+        return [
+            path("mfa/enrol/", never_cache(csrf_protect(self.mfa_enrol)), name="mfa_enrol"),
+            *super().get_urls(),
+        ]
+
+    def mfa_enrol(self, request: HttpRequest) -> HttpResponse:
+        """Show the QR code of a new TOTP device; confirm it with one code."""
+        user = request.user
+        if not mfa.staff_may_enrol(user=user):
+            return redirect_to_login(request.get_full_path(), reverse(f"{self.name}:login"))
+        device = mfa.mfa_enrolment_device(user=user)
+        form = MfaEnrolForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                confirmed = mfa.mfa_enrolment_confirm(user=user, token=form.cleaned_data["token"])
+            except DomainError as error:
+                form.add_error("token", error.message)
+            else:
+                otp_login(request, confirmed)
+                return HttpResponseRedirect(reverse(f"{self.name}:index"))
+        context = {
+            **self.each_context(request),
+            "title": "Set up two-factor authentication",
+            "form": form,
+            "qr_svg": mfa.otpauth_qr_svg(device.config_url),
+            "secret": base64.b32encode(device.bin_key).decode(),
+        }
+        return render(request, "security/mfa_enrol.html", context)
+
+
+def staff_verified_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For staff pages outside the admin: active staff, verified by a device this session.
+    (``staff_member_required`` alone would skip the second factor.)"""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if not (user.is_authenticated and user.is_active and user.is_staff and _is_verified(user)):
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        return view(request, *args, **kwargs)
+
+    return wrapped

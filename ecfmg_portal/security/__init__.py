@@ -1,0 +1,1 @@
+"""Cross-cutting protections: staff MFA services, response headers middleware."""

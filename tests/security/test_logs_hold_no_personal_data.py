@@ -1,0 +1,77 @@
+"""Personal data stays out of application logs; the redaction filter is the backstop."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import logging.config
+
+import pytest
+from django.conf import settings
+
+from applicants.services.identity import applicant_issue_usmle_id
+from applicants.tests.factories import ApplicantFactory, UserFactory
+from ecfmg_portal.logging_filters import RedactPersonalData, redact
+from ecfmg_portal.settings import base
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("signup for maria.nunez+test@example.org done", "signup for [email] done"),
+        ("born 1995-04-12", "born [date]"),
+        ("born 12/04/1995 and 3.4.1990", "born [date] and [date]"),
+        ("applicant 42 issued at 2026-11-25T14:00:00", "applicant 42 issued at 2026-11-25T14:00:00"),
+        ("usmle id 12345678 checked", "usmle id 12345678 checked"),
+    ],
+)
+def test_redact_masks_emails_and_dates(text, expected):
+    assert redact(text) == expected
+
+
+def test_filter_masks_arguments_and_exception_text():
+    record = logging.LogRecord(
+        "x", logging.ERROR, __file__, 1, "user %s born %s", ("a@b.io", "1990-01-02"), None
+    )
+    try:
+        raise ValueError("duplicate key a@b.io")
+    except ValueError:
+        import sys
+
+        record.exc_info = sys.exc_info()
+    RedactPersonalData().filter(record)
+    assert record.getMessage() == "user [email] born [date]"
+    assert "a@b.io" not in (record.exc_text or "")
+
+
+def test_base_settings_attach_the_filter_to_every_handler(tmp_path):
+    config = base.LOGGING
+    for name, handler in config["handlers"].items():
+        assert "redact_personal_data" in handler.get("filters", []), name
+    logging.config.dictConfig({**config, "root": {"handlers": ["console"], "level": "INFO"}})
+    try:
+        handler = logging.getLogger().handlers[0]
+        assert any(isinstance(f, RedactPersonalData) for f in handler.filters)
+    finally:
+        logging.config.dictConfig(settings.LOGGING)
+
+
+@pytest.mark.django_db
+def test_signup_and_id_issue_log_no_name_birth_date_or_email(caplog, client):
+    caplog.set_level(logging.DEBUG)
+    email = "ximena.quispe-huaman@example.org"
+    user = UserFactory(email=email)
+    applicant = ApplicantFactory(
+        user=user,
+        given_names="Ximena",
+        last_name="Quispe-Huaman",
+        date_of_birth=datetime.date(1993, 7, 19),
+        usmle_id=None,
+        usmle_id_issued_at=None,
+    )
+    applicant_issue_usmle_id(applicant=applicant)
+    client.force_login(user)
+    client.get("/")
+    logged = "\n".join([r.getMessage() for r in caplog.records] + [r.exc_text or "" for r in caplog.records])
+    for secret in (email, "Ximena", "Quispe", "1993-07-19", "19/07/1993"):
+        assert secret not in logged
