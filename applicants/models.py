@@ -205,3 +205,8 @@ class LedgerEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValueError("Ledger entries cannot be deleted; record a correcting entry instead.")
+
+
+# Payment-provider events live in applicants.payments; importing them here makes
+# them part of this app's models and migrations.
+from applicants.payments.models import ProviderEvent  # noqa: E402, F401

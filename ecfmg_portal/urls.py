@@ -10,6 +10,7 @@ from ecfmg_portal.health import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("account/", include("applicants.payments.urls")),
     path("school/", include("credentials.urls")),
     path("", include("verification.urls")),
     path("", include("applicants.urls")),
