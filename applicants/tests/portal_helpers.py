@@ -20,6 +20,7 @@ PASSWORD = "correct-horse-battery-9"
 
 def make_applicant(**kwargs: Any) -> Applicant:
     """An applicant with a confirmed e-mail, an issued ID and a graduation two years ago."""
+    kwargs.setdefault("last_name", "Sharma")
     return cast(Applicant, ApplicantFactory(**kwargs))
 
 

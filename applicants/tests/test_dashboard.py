@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from applicants.models import Applicant
+from applicants.services.ledger import ledger_post
+from applicants.tests.portal_helpers import logged_in, make_graduate, make_new_applicant
+from certificates.models import Certificate
+from credentials.models import Document
+from credentials.tests.factories import DocumentFactory
+from exams.models import Exam
+from exams.tests.factories import ExamResultFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _complete(applicant: Applicant) -> Certificate:
+    now = timezone.now()
+    DocumentFactory(applicant=applicant, kind="diploma", status=Document.Status.VERIFIED, reviewed_at=now)
+    DocumentFactory(applicant=applicant, kind="final_transcript", source=Document.Source.SCHOOL)
+    for exam in Exam:
+        ExamResultFactory(applicant=applicant, exam=exam, test_date=datetime.date(2025, 6, 1))
+    return Certificate.objects.create(
+        applicant=applicant,
+        number="EC-0000123",
+        verification_code="v" * 32,
+        exam_requirements_met_on=datetime.date(2025, 6, 1),
+        issued_on=timezone.localdate(),
+    )
+
+
+def test_a_new_account_is_told_to_confirm_then_fill_the_identity(client: Client) -> None:
+    applicant = make_new_applicant(confirmed=False)
+    response = logged_in(client, applicant).get(reverse("dashboard"))
+    steps = [step.text for step in response.context["next_steps"]]
+    assert steps[0].startswith("Confirm your e-mail address first")
+    assert "identity details" in steps[1]
+    assert "No USMLE/ECFMG ID yet" in response.content.decode()
+
+
+def test_a_graduate_with_an_id_is_told_to_apply_and_sees_the_balance(client: Client) -> None:
+    applicant = make_graduate()
+    ledger_post(applicant=applicant, kind="charge", amount=Decimal("1000.00"), description="Fee")
+    response = logged_in(client, applicant).get(reverse("dashboard"))
+    body = response.content.decode()
+    assert "Apply for your first exam" in body
+    assert "You owe <strong>$1,000.00</strong>" in body
+    checklist = response.context["assessment"].requirements
+    assert checklist[0].met and checklist[0].rule == "R-ID-1"
+
+
+def test_a_certified_applicant_sees_the_certificate_and_nothing_to_do(client: Client) -> None:
+    applicant = make_graduate()
+    _complete(applicant)
+    response = logged_in(client, applicant).get(reverse("dashboard"))
+    body = response.content.decode()
+    assert response.context["assessment"].eligible
+    assert response.context["next_steps"] == []
+    assert "Certificate number <strong>EC-0000123</strong>" in body
+    assert "Nothing: you are certified" in body
+
+
+def test_a_rejected_diploma_shows_the_reason_and_the_next_action(client: Client) -> None:
+    applicant = make_graduate()
+    DocumentFactory(applicant=applicant, status=Document.Status.REJECTED, status_reason="Unreadable scan.")
+    body = logged_in(client, applicant).get(reverse("dashboard")).content.decode()
+    assert "Unreadable scan." in body and "Upload a new copy of your diploma." in body
+
+
+def test_dashboard_runs_a_fixed_number_of_queries(client: Client, django_assert_num_queries) -> None:
+    applicant = make_graduate()
+    logged_in(client, applicant)
+    client.get(reverse("dashboard"))
+    _complete(applicant)
+    ledger_post(applicant=applicant, kind="charge", amount=Decimal("10.00"), description="Fee")
+    # session, user, applicant; rules facts (6: no transfer school to prefetch); certificate;
+    # documents; applications; balance
+    with django_assert_num_queries(13):
+        assert client.get(reverse("dashboard")).status_code == 200
+    for _ in range(3):
+        DocumentFactory(applicant=applicant, kind="translation")
+    with django_assert_num_queries(13):
+        assert client.get(reverse("dashboard")).status_code == 200
