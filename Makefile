@@ -26,11 +26,16 @@ demo: migrate
 run: demo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-## Chromium for browser tests (Debian's package; Playwright's own download is not used).
+## System packages the tests use: Debian's Chromium (Playwright's own browser
+## download is not used), pdftoppm, and fonts that cover non-Latin names.
+SYSTEM_PACKAGES := chromium poppler-utils fonts-dejavu-core fonts-noto-core fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0
 browsers:
-	@test -x /usr/bin/chromium || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils fonts-dejavu-core fonts-noto-core >/dev/null; \
-	  else echo "Browser tests need Chromium: sudo apt-get install chromium poppler-utils"; fi; }
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing $$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "The tests need: sudo apt-get install $$missing"; exit 1; fi; \
+	fi
 
 lint: install
 	$(BIN)/ruff check .
