@@ -99,6 +99,8 @@ class Requirement:
     met_on: datetime.date | None
     reason: str
     next_action: str = ""
+    # Not met, but nothing for the applicant to do: ECFMG or the school has it.
+    in_progress: bool = False
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,11 @@ class Policy:
         return max(d for d in firsts if d is not None)
 
 
+def human_date(day: datetime.date) -> str:
+    """ "5 November 2026": unambiguous for readers of every country (no 11/05 vs 05/11)."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def first_pass(facts: ApplicantFacts, exam: str) -> datetime.date | None:
     """The earliest passing date of a Step. A pass never expires (R-EX-4)."""
     passes = [r.test_date for r in facts.exam_results if r.exam == exam and r.passed]
@@ -177,7 +184,7 @@ def _exam_check(rule: str, exam: str) -> RuleCheck:
         title = f"Pass {EXAM_LABELS[exam]}"
         passed_on = first_pass(facts, exam)
         if passed_on is not None:
-            return Requirement(rule, title, True, passed_on, f"Passed on {passed_on.isoformat()}.")
+            return Requirement(rule, title, True, passed_on, f"Passed on {human_date(passed_on)}.")
         attempts = [r for r in facts.exam_results if r.exam == exam]
         reason = (
             f"Not passed yet ({len(attempts)} attempt{'s' if len(attempts) != 1 else ''} recorded)."
@@ -307,7 +314,7 @@ def _diploma_upload_action(facts: ApplicantFacts) -> str:
     if facts.first_exam_application_on is None:
         return "Apply for your first exam; you can send your diploma with that application."
     if facts.graduation_date and facts.graduation_date > facts.today:
-        return f"Upload your diploma once you graduate (from {facts.graduation_date.isoformat()})."
+        return f"Upload your diploma once you graduate (from {human_date(facts.graduation_date)})."
     return "Upload a scan of your final diploma (all pages, front and back)."
 
 
@@ -356,6 +363,7 @@ def check_translation(facts: ApplicantFacts) -> Requirement:
         None,
         f"Translation {_STATE_WORDS[translation.status]}.",
         "Nothing to do: we will tell you when it is accepted.",
+        in_progress=True,
     )
 
 
@@ -404,6 +412,7 @@ def check_primary_source_verification(facts: ApplicantFacts) -> Requirement:
             None,
             "Sent to your medical school for verification.",
             "Nothing to do now; schools usually answer within 90 days.",
+            in_progress=True,
         )
     return Requirement(
         "R-ED-8",
@@ -412,6 +421,7 @@ def check_primary_source_verification(facts: ApplicantFacts) -> Requirement:
         None,
         "Your diploma is awaiting review before it is sent to your school.",
         "Nothing to do now: we will tell you when it is sent to your school.",
+        in_progress=True,
     )
 
 

@@ -275,7 +275,7 @@ def test_unmet_exam_explains_attempts_so_far() -> None:
 def test_student_is_told_when_the_diploma_can_be_sent() -> None:
     """R-ED-5: the next action names the graduation date."""
     facts = complete(documents=(), graduation_date=D(2027, 6, 30))
-    assert "2027-06-30" in evaluate(facts).get("R-ED-6").next_action
+    assert "30 June 2027" in evaluate(facts).get("R-ED-6").next_action
 
 
 def test_a_second_dated_policy_is_picked_by_date_without_changing_callers() -> None:
@@ -295,3 +295,13 @@ def test_a_second_dated_policy_is_picked_by_date_without_changing_callers() -> N
 def test_evaluation_is_pure() -> None:
     facts = complete()
     assert evaluate(facts) == evaluate(facts)
+
+
+def test_waiting_on_ecfmg_or_the_school_is_in_progress_not_missing() -> None:
+    """The applicant is told there is nothing to do while someone else has the file."""
+    facts = complete(
+        documents=(DocumentFact(DIPLOMA, SENT_FOR_VERIFICATION, "en", received_on=D(2023, 2, 1)),)
+    )
+    requirement = evaluate(facts).get("R-ED-8")
+    assert not requirement.met and requirement.in_progress
+    assert not evaluate(complete(balance=Decimal("5.00"))).get("R-PAY-2").in_progress
