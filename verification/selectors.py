@@ -132,7 +132,11 @@ def verification_report_for_organization(*, organization: Organization, report_i
         pk = uuid.UUID(report_id)
     except ValueError:
         raise NotFound() from None
-    report = VerificationReport.objects.filter(pk=pk, organization=organization).first()
+    report = (
+        VerificationReport.objects.select_related("organization")
+        .filter(pk=pk, organization=organization)
+        .first()
+    )
     if report is None:
         raise NotFound()
     return report

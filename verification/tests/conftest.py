@@ -4,8 +4,12 @@ import datetime
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
+from applicants.models import User
 from applicants.tests.factories import ApplicantFactory
 from verification.models import Organization
 
@@ -57,3 +61,16 @@ def nunez(db):
 
 def auth(key: str) -> dict[str, str]:
     return {"HTTP_AUTHORIZATION": f"Token {key}"}
+
+
+@pytest.fixture
+def staff_client(db):
+    """A superuser who has passed the second factor (the admin requires it)."""
+    user = User.objects.create_superuser(email="staff@ecfmg.test", password="a-long-admin-password-1")
+    device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
