@@ -19,7 +19,7 @@ GUARDED_TABLES = ("applicants_ledgerentry", "applicants_providerevent")
 def add_guard(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute(GUARD_FUNCTION)
+    schema_editor.execute(GUARD_FUNCTION, params=None)  # no %-interpolation: the SQL uses "%"
     for table in GUARDED_TABLES:
         schema_editor.execute(
             f"CREATE TRIGGER {table}_immutable BEFORE UPDATE OR DELETE ON {table} "

@@ -81,7 +81,6 @@ def pay(request: HttpRequest) -> HttpResponse:
         request,
         "payments/pay.html",
         {"statement": statement, "form": form, "provider_label": provider_label},
-        status=400 if form.errors else 200,
     )
 
 
