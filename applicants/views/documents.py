@@ -88,7 +88,6 @@ def documents(request: HttpRequest, applicant: Applicant) -> HttpResponse:
             "rows": kind_rows(applicant, current),
             "documents": current,
         },
-        status=400 if form.errors else 200,
     )
 
 
