@@ -9,6 +9,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.mail.backends.base import BaseEmailBackend
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -67,3 +68,12 @@ def token_in(body: str) -> str:
     match = LINK_RE.search(body)
     assert match, "the e-mail carries no response link"
     return match.group(1)
+
+
+class ExplodingBackend(BaseEmailBackend):
+    """A mail backend that raises ``ExplodingBackend.error`` (set by the test) on every send."""
+
+    error: BaseException = ConnectionError("mail server unreachable")
+
+    def send_messages(self, email_messages: Any) -> int:
+        raise ExplodingBackend.error
