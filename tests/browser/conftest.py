@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import sync_playwright
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -45,8 +47,6 @@ def browser() -> Iterator[Any]:
         if os.environ.get("REQUIRE_SERVICES") == "1":
             pytest.fail(f"Chromium not found at {CHROMIUM}; browser tests are required here.")
         pytest.skip("Chromium is not installed (make browsers).")
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
@@ -70,7 +70,7 @@ def page(browser: Any) -> Iterator[Any]:
 def _check_width(tab: Any, problems: list[str]) -> None:
     try:
         width = tab.evaluate("document.documentElement.scrollWidth")
-    except Exception:  # noqa: BLE001 (the page navigated away meanwhile)
+    except PlaywrightError:  # the page navigated away meanwhile: the next load is checked
         return
     if width > PHONE["width"]:
         problems.append(f"{tab.url} is {width}px wide on a {PHONE['width']}px screen")
