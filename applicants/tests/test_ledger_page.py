@@ -83,3 +83,16 @@ def test_anonymous_visitors_are_sent_to_log_in(client) -> None:
 def test_an_account_without_an_applicant_record_gets_404(client) -> None:
     client.force_login(UserFactory(is_staff=True))
     assert client.get(reverse("ledger")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("outcome", "text"),
+    [
+        ("done", "appears below as soon as the payment provider confirms it"),
+        ("cancelled", "nothing was charged"),
+    ],
+)
+def test_the_return_from_checkout_is_explained(client, outcome: str, text: str) -> None:
+    applicant = applicant_owing("10.00")
+    client.force_login(applicant.user)
+    assert text in client.get(reverse("ledger") + f"?checkout={outcome}").content.decode()
