@@ -29,11 +29,6 @@ from verification.models import Organization
 from .models import StatusReport
 
 NOT_SUBMITTED = "Not yet submitted"
-# The same words as the Certification Verification Service's reports (Document labels).
-CREDENTIAL_STATUSES = (
-    NOT_SUBMITTED,
-    *(str(label) for label in Document.Status.labels if label != "Replaced"),
-)
 CERTIFIED, NOT_CERTIFIED, REVOKED = "certified", "not_certified", "revoked"
 
 

@@ -1,15 +1,19 @@
 """The ERAS API's JSON shapes. ``StatusReportSerializer`` is also the webhook body,
-so a pulled report and a pushed one are byte-for-byte the same document."""
+so a pulled report and a pushed one are the same document. Its sections are the
+Certification Verification Service report's (api.md), minus the date of birth."""
 
 from __future__ import annotations
 
 from rest_framework import serializers
 
-from exams.models import Exam
+from verification.api.serializers import (
+    ReportCertificationSerializer,
+    ReportEducationSerializer,
+    ReportExamSerializer,
+)
 from verification.models import Organization
 
 from .models import MAX_PROGRAMS_PER_REQUEST
-from .selectors import CERTIFIED, CREDENTIAL_STATUSES, NOT_CERTIFIED, REVOKED
 
 
 class ApplicationsInputSerializer(serializers.Serializer):
@@ -35,34 +39,9 @@ class ApplicationsOutputSerializer(serializers.Serializer):
     applications = ReceivedApplicationSerializer(many=True)
 
 
-class _ApplicantSerializer(serializers.Serializer):
-    given_names = serializers.CharField(help_text="As on the diploma.")
+class ErasApplicantSerializer(serializers.Serializer):
+    given_names = serializers.CharField(allow_blank=True, help_text="As on the diploma.")
     last_name = serializers.CharField(help_text="As on the diploma.")
-
-
-class _CertificationSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=[CERTIFIED, NOT_CERTIFIED, REVOKED])
-    certificate_number = serializers.CharField(allow_null=True)
-    exam_requirements_met_on = serializers.DateField(allow_null=True)
-    issued_on = serializers.DateField(allow_null=True)
-    revoked_on = serializers.DateField(allow_null=True)
-
-
-class _ExamSerializer(serializers.Serializer):
-    exam = serializers.ChoiceField(choices=Exam.values)
-    passed = serializers.BooleanField()
-    passed_on = serializers.DateField(allow_null=True)
-
-
-class _SchoolSerializer(serializers.Serializer):
-    name = serializers.CharField()
-    country = serializers.CharField(help_text="ISO 3166-1 alpha-2.")
-
-
-class _MedicalEducationSerializer(serializers.Serializer):
-    school = _SchoolSerializer(allow_null=True)
-    graduation_year = serializers.IntegerField(allow_null=True)
-    credential_status = serializers.ChoiceField(choices=list(CREDENTIAL_STATUSES))
 
 
 class StatusReportSerializer(serializers.Serializer):
@@ -74,10 +53,10 @@ class StatusReportSerializer(serializers.Serializer):
     season = serializers.CharField(source="application.season")
     acgme_program_id = serializers.CharField(source="program.acgme_program_id")
     usmle_id = serializers.CharField(source="payload.usmle_id")
-    applicant = _ApplicantSerializer(source="payload.applicant")
-    certification = _CertificationSerializer(source="payload.certification")
-    exams = _ExamSerializer(source="payload.exams", many=True, help_text="Passed or not; never a score.")
-    medical_education = _MedicalEducationSerializer(source="payload.medical_education")
+    applicant = ErasApplicantSerializer(source="payload.applicant")
+    certification = ReportCertificationSerializer(source="payload.certification")
+    exams = ReportExamSerializer(source="payload.exams", many=True, help_text="Passed or not; never a score.")
+    medical_education = ReportEducationSerializer(source="payload.medical_education")
 
 
 class WebhookInputSerializer(serializers.Serializer):

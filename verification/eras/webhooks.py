@@ -123,10 +123,13 @@ def _post(url: str, *, secret: str, delivery: WebhookDelivery) -> tuple[int | No
         "X-ECFMG-Signature": "sha256=" + webhook_signature(secret=secret, timestamp=timestamp, body=body),
     }
     try:
-        with requests.post(
-            url, data=body, headers=headers, timeout=TIMEOUT, allow_redirects=False, stream=True
-        ) as response:
-            return response.status_code, "", False
+        with requests.Session() as session:
+            # No proxy or .netrc from the environment: the URL checked is the URL called.
+            session.trust_env = False
+            with session.post(
+                url, data=body, headers=headers, timeout=TIMEOUT, allow_redirects=False, stream=True
+            ) as response:
+                return response.status_code, "", False
     except requests.Timeout:
         return None, "Timed out.", False
     except requests.ConnectionError as exc:

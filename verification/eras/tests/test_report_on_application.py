@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from credentials.models import Document
+from credentials.tests.factories import DocumentFactory
 from exams.tests.factories import ExamResultFactory
+from verification.api.serializers import ReportEducationSerializer
 from verification.eras.models import ResidencyApplication, StatusReport
+from verification.eras.selectors import status_payloads
 from verification.eras.services import ReceivedApplication, residency_applications_receive
 from verification.models import Organization
 
@@ -52,3 +56,13 @@ def test_it_records_nothing_new_on_replay():
     assert [r.created for r in received] == [False, True]
     assert ResidencyApplication.objects.count() == 2
     assert StatusReport.objects.count() == 2
+
+
+@pytest.mark.parametrize("diploma_status", [s for s in Document.Status.values if s != "replaced"] + [None])
+def test_credential_status_uses_the_words_of_the_verification_reports(diploma_status):
+    person = applicant()
+    if diploma_status:
+        DocumentFactory(applicant=person, status=diploma_status)
+    words = status_payloads([person.pk])[person.pk]["medical_education"]["credential_status"]
+    assert words in ReportEducationSerializer().fields["credential_status"].choices
+    assert words == (Document.Status(diploma_status).label if diploma_status else "Not yet submitted")

@@ -1,0 +1,64 @@
+"""A report version is never delivered twice, however often its task runs."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from verification.eras.models import WebhookDelivery
+from verification.eras.tasks import webhook_deliver
+from verification.eras.webhooks import webhook_deliveries_sweep
+
+from .conftest import apply, only_delivery, with_webhook
+
+pytestmark = pytest.mark.django_db
+
+
+def test_running_the_task_twice_delivers_once(receiver, feed, person, program):
+    with_webhook(program, receiver.url)
+    apply(feed, person, program)
+    delivery = only_delivery()
+
+    assert webhook_deliver(delivery.pk) == "delivered"
+    assert webhook_deliver(delivery.pk) == "skipped"
+    assert len(receiver.requests) == 1
+
+
+def test_a_delivery_claimed_by_another_worker_is_left_alone(receiver, feed, person, program):
+    with_webhook(program, receiver.url)
+    apply(feed, person, program)
+    delivery = only_delivery()
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(status=WebhookDelivery.Status.SENDING)
+
+    assert webhook_deliver(delivery.pk) == "skipped"
+    assert receiver.requests == []
+
+
+def test_replaying_the_applications_creates_no_second_delivery(receiver, feed, person, program):
+    with_webhook(program, receiver.url)
+    apply(feed, person, program)
+    apply(feed, person, program)
+    assert WebhookDelivery.objects.count() == 1
+
+
+def test_no_delivery_without_a_webhook(feed, person, program):
+    apply(feed, person, program)
+    assert not WebhookDelivery.objects.exists()
+
+
+def test_an_interrupted_send_is_failed_not_sent_again(receiver, feed, person, program):
+    with_webhook(program, receiver.url)
+    apply(feed, person, program)
+    delivery = only_delivery()
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        status=WebhookDelivery.Status.SENDING,
+        claimed_at=delivery.created_at - datetime.timedelta(hours=1),
+    )
+
+    assert webhook_deliveries_sweep() == []
+    delivery.refresh_from_db()
+    # The receiver may already have it: staff decide whether to resend.
+    assert delivery.status == WebhookDelivery.Status.FAILED
+    assert "Interrupted" in delivery.last_error
+    assert receiver.requests == []
