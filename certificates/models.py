@@ -29,10 +29,16 @@ class Certificate(models.Model):
     )
     pdf = models.FileField(max_length=200, blank=True)
     pdf_rendered_at = models.DateTimeField(null=True, blank=True)
+    # Claimed before the "your certificate is issued" e-mail is sent: a retry never sends twice.
+    email_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-issued_on", "-id"]
+        permissions = [
+            ("revoke_certificate", "Can revoke a certificate"),
+            ("reprint_certificate", "Can reprint a certificate"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="valid", revoked_on__isnull=True)

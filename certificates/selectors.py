@@ -7,6 +7,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Min, Prefetch, QuerySet, Sum
 from django.utils import timezone
@@ -15,6 +16,7 @@ from applicants.models import Applicant, LedgerEntry
 from credentials.models import Document, EligibilityRange, School
 from exams.models import ExamApplication, ExamResult
 
+from .models import Certificate
 from .rules import ApplicantFacts, Assessment, DocumentFact, ExamFact, SchoolFact, evaluate
 
 
@@ -118,3 +120,19 @@ def assessments_in_batches(
         chunk = ids[start : start + batch_size]
         for applicant_id, facts in facts_for_applicants(chunk, today=today).items():
             yield applicant_id, evaluate(facts)
+
+
+def applicants_without_certificate_ids() -> list[int]:
+    """Applicants the sweep should re-assess: an ID issued, no certificate yet."""
+    return list(
+        Applicant.objects.filter(certificate__isnull=True, usmle_id__isnull=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def certificate_for_user(user: Any) -> Certificate | None:
+    """The signed-in applicant's own certificate (one query), or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Certificate.objects.select_related("applicant").filter(applicant__user_id=user.pk).first()

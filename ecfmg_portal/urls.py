@@ -10,7 +10,7 @@ from ecfmg_portal.health import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("api/v1/eras/", include("verification.eras.urls")),
+    path("certificates/", include("certificates.urls")),
     path("account/", include("applicants.payments.urls")),
     path("school/", include("credentials.urls")),
     path("", include("verification.urls")),

@@ -207,6 +207,11 @@ CELERY_BEAT_SCHEDULE["certificates-sweep"] = {
     "task": "certificates.tasks.sweep_certification",
     "schedule": env.integer("CERTIFICATE_SWEEP_SECONDS", default=60 * 60),
 }
+# Certificates (R-CE-1): re-assess applicants without a certificate, in case a trigger was lost.
+CELERY_BEAT_SCHEDULE["certificates-sweep"] = {
+    "task": "certificates.tasks.sweep_certification",
+    "schedule": env.integer("CERTIFICATE_SWEEP_SECONDS", default=60 * 60),
+}
 
 # School verification (R-ED-8), see docs/school-verification.md.
 SCHOOL_VERIFICATION_REMINDER_DAYS = [

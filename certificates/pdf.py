@@ -1,0 +1,133 @@
+"""Rendering the Standard ECFMG Certificate as a PDF (R-CE-2, R-CE-3), in the worker.
+
+The HTML template and its stylesheet live in ``certificates/templates/certificates/``.
+WeasyPrint reads resources only through ``LockedURLFetcher``: ``data:`` URIs and
+files inside that folder (and ``certificates/fonts/``); everything else (other
+files, http, https, ftp…) is refused, so an applicant-supplied value can never
+make the renderer read the disk or the network. Glyphs come from the system's
+fonts through fontconfig (Noto Serif, DejaVu, Noto CJK and the other Noto
+scripts; ``make browsers`` installs them), which covers accented and non-Latin
+names.
+
+``render_certificate_pdf_bytes(content)`` is the pure rendering step, used by
+the service and by the benchmark; ``render_floor_pdf_bytes()`` renders a
+minimal one-line page with the same engine, to compare against.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import mimetypes
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.template.loader import render_to_string
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from .models import Certificate
+
+APP_DIR = Path(__file__).resolve().parent
+TEMPLATE_DIR = APP_DIR / "templates" / "certificates"
+FONT_DIR = APP_DIR / "fonts"
+ALLOWED_DIRS: tuple[Path, ...] = (TEMPLATE_DIR, FONT_DIR)
+TEMPLATE_NAME = "certificates/certificate.html"
+
+
+class RefusedURL(ValueError):
+    """The certificate renderer does not fetch this URL."""
+
+
+class LockedURLFetcher(URLFetcher):
+    """Serves ``data:`` URIs and files under ``ALLOWED_DIRS``; refuses everything else."""
+
+    def __init__(self, allowed_dirs: tuple[Path, ...] = ALLOWED_DIRS) -> None:
+        super().__init__(timeout=1, allowed_protocols=("data", "file"), allow_redirects=False)
+        self._allowed_dirs = tuple(d.resolve() for d in allowed_dirs)
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file" and parts.netloc in ("", "localhost"):
+            path = Path(url2pathname(parts.path)).resolve()
+            if path.is_file() and any(path.is_relative_to(folder) for folder in self._allowed_dirs):
+                content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
+        # Only the scheme is named: the URL itself may carry personal data.
+        raise RefusedURL(f"The certificate renderer does not fetch {scheme or 'relative'} URLs here.")
+
+
+@dataclass(frozen=True)
+class CertificateContent:
+    """Everything printed on the certificate, already decided; no database access."""
+
+    full_name: str
+    usmle_id: str
+    exam_requirements_met_on: datetime.date
+    issued_on: datetime.date
+    number: str
+    verification_code: str
+    verify_url: str
+    revoked_on: datetime.date | None = None
+
+
+def verify_url(verification_code: str) -> str:
+    """The public verification page (../shared/spec/api.md, ``GET /verify/{code}/``)."""
+    return f"{settings.SITE_URL}/verify/{verification_code}/"
+
+
+def certificate_content(certificate: Certificate) -> CertificateContent:
+    applicant = certificate.applicant
+    return CertificateContent(
+        # R-ID-3: exactly as recorded, given names first; no case change, no transliteration.
+        full_name=applicant.full_name,
+        usmle_id=applicant.usmle_id or "",
+        exam_requirements_met_on=certificate.exam_requirements_met_on,
+        issued_on=certificate.issued_on,
+        number=certificate.number,
+        verification_code=certificate.verification_code,
+        verify_url=verify_url(certificate.verification_code),
+        revoked_on=certificate.revoked_on if certificate.is_revoked else None,
+    )
+
+
+def qr_data_uri(text: str) -> str:
+    """A QR code of ``text`` as an SVG ``data:`` URI (vector: sharp at any print size)."""
+    code = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+        border=0,
+        image_factory=qrcode.image.svg.SvgPathImage,
+    )
+    code.add_data(text)
+    code.make(fit=True)
+    svg = code.make_image().to_string()
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+
+
+def _html(markup: str) -> HTML:
+    return HTML(string=markup, base_url=str(TEMPLATE_DIR) + "/", url_fetcher=LockedURLFetcher())
+
+
+def render_certificate_pdf_bytes(content: CertificateContent) -> bytes:
+    """The certificate as PDF bytes: landscape US Letter, one page. Every value is
+    escaped by the template engine (autoescape)."""
+    markup = render_to_string(TEMPLATE_NAME, {"c": content, "qr_code": qr_data_uri(content.verify_url)})
+    pdf = _html(markup).write_pdf()
+    assert pdf is not None  # write_pdf() without a target returns the bytes
+    return pdf
+
+
+def render_floor_pdf_bytes() -> bytes:
+    """A minimal one-line page through the same engine: the floor for benchmarks."""
+    pdf = _html("<p>ECFMG</p>").write_pdf()
+    assert pdf is not None
+    return pdf

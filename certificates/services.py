@@ -1,0 +1,242 @@
+"""Issuing, rendering, reprinting and revoking the Standard ECFMG Certificate
+(R-CE-1..3, R-PAY-2, R-EX-5).
+
+Exactly once: ``Certificate.applicant`` is one-to-one (the database's guarantee)
+and ``certificate_issue_if_eligible`` decides under a row lock on the applicant,
+so concurrent triggers, duplicate task deliveries and retries find the first
+certificate instead of making a second one. Numbers come from
+``CertificateCounter`` under a row lock: sequential-looking, unique, and
+unrelated to the applicant.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from applicants.models import Applicant
+from applicants.services.identity import luhn_check_digit
+from ecfmg_portal.audit.services import audit_record
+from ecfmg_portal.errors import Conflict, DomainError
+from ecfmg_portal.events import applicant_status_changed
+
+from . import tasks
+from .models import Certificate, CertificateCounter
+from .pdf import certificate_content, render_certificate_pdf_bytes
+from .rules import evaluate
+from .selectors import applicant_facts, applicants_without_certificate_ids, assessments_in_batches
+
+logger = logging.getLogger(__name__)
+
+# Numbers start here so the first certificates look like established ones (0-871-000-1…).
+NUMBER_BASE = 8_710_000
+# Causes this app announces itself: re-evaluating on them would only find the certificate.
+OWN_CAUSES = ("certificate.issued", "certificate.revoked")
+
+
+def format_certificate_number(value: int) -> str:
+    """``0-871-234-5``: seven digits and a Luhn check digit, so a mistyped number
+    is rejected rather than matched to another certificate."""
+    body = f"{value:07d}"
+    digits = body + luhn_check_digit(body)
+    return f"{digits[0]}-{digits[1:4]}-{digits[4:-1]}-{digits[-1]}"
+
+
+def certificate_number_is_valid(number: str) -> bool:
+    digits = number.replace("-", "")
+    return (
+        len(digits) >= 8
+        and digits.isascii()
+        and digits.isdigit()
+        and luhn_check_digit(digits[:-1]) == digits[-1]
+    )
+
+
+def _next_certificate_number() -> str:
+    """Draw the next number under a row lock; call inside the issuing transaction, so a
+    rolled-back issue gives its number back instead of leaving a gap in use."""
+    CertificateCounter.objects.get_or_create(name="standard")
+    counter = CertificateCounter.objects.select_for_update().get(name="standard")
+    counter.last_value += 1
+    counter.save(update_fields=["last_value"])
+    return format_certificate_number(NUMBER_BASE + counter.last_value)
+
+
+def certificate_issue_if_eligible(*, applicant_id: int) -> Certificate | None:
+    """Issue the applicant's certificate when every requirement is met and nothing is
+    owed (R-CE-1, R-PAY-2); return it, or ``None`` while something is missing.
+
+    Idempotent: when the applicant already has a certificate (valid or revoked)
+    that certificate is returned and nothing else happens. The applicant row is
+    locked while deciding, so two concurrent calls make one certificate.
+    """
+    try:
+        with transaction.atomic():
+            applicant = Applicant.objects.select_for_update().filter(pk=applicant_id).first()
+            if applicant is None:
+                return None
+            existing = Certificate.objects.filter(applicant_id=applicant_id).first()
+            if existing is not None:
+                return existing
+            assessment = evaluate(applicant_facts(applicant=applicant))
+            if not assessment.eligible or assessment.exam_requirements_met_on is None:
+                return None
+            certificate = Certificate.objects.create(
+                applicant=applicant,
+                number=_next_certificate_number(),
+                verification_code=secrets.token_urlsafe(24),
+                exam_requirements_met_on=assessment.exam_requirements_met_on,
+                issued_on=timezone.localdate(),
+            )
+            audit_record(
+                action="certificate.issued",
+                obj=certificate,
+                after={
+                    "applicant": applicant_id,
+                    "number": certificate.number,
+                    "exam_requirements_met_on": certificate.exam_requirements_met_on,
+                    "issued_on": certificate.issued_on,
+                    "policy": assessment.policy,
+                },
+            )
+            tasks.render_certificate_pdf.delay_on_commit(certificate.pk)
+            applicant_status_changed(applicant_id=applicant_id, cause="certificate.issued")
+    except IntegrityError:
+        # Only reachable without row locks (e.g. a database that ignores FOR UPDATE):
+        # the one-to-one constraint stopped a second certificate; return the first.
+        existing = Certificate.objects.filter(applicant_id=applicant_id).first()
+        if existing is None:
+            raise
+        return existing
+    logger.info("certificate issued: certificate_id=%s", certificate.pk)
+    return certificate
+
+
+def certificate_render_pdf(*, certificate_id: int, force: bool = False) -> Certificate | None:
+    """Render and store the PDF. Idempotent: an already rendered certificate is left
+    alone unless ``force`` (reprint, revocation). The file name is generated here;
+    the previous file is deleted once the new one is committed."""
+    certificate = Certificate.objects.select_related("applicant").filter(pk=certificate_id).first()
+    if certificate is None or (certificate.pdf_rendered_at is not None and not force):
+        return certificate
+    # Rendering takes a while: do it outside any transaction and lock only to store.
+    pdf = render_certificate_pdf_bytes(certificate_content(certificate))
+    name = default_storage.save(f"certificates/{uuid.uuid4().hex}.pdf", ContentFile(pdf))
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=certificate_id)
+        if locked.pdf_rendered_at is not None and not force:
+            # A duplicate delivery rendered it first: keep theirs, drop ours.
+            transaction.on_commit(lambda: default_storage.delete(name))
+            return locked
+        first_rendering = locked.pdf_rendered_at is None
+        previous = locked.pdf.name
+        locked.pdf.name = name
+        locked.pdf_rendered_at = timezone.now()
+        locked.save(update_fields=["pdf", "pdf_rendered_at"])
+        if previous and previous != name:
+            transaction.on_commit(lambda: default_storage.delete(previous))
+        if first_rendering and not locked.is_revoked:
+            # Tell the applicant once the download works.
+            tasks.send_certificate_issued_email.delay_on_commit(locked.pk)
+    return locked
+
+
+def _may(actor: Any, permission: str) -> bool:
+    return bool(getattr(actor, "is_authenticated", False) and actor.has_perm(permission))
+
+
+def certificate_reprint(*, certificate: Certificate, actor: Any) -> Certificate:
+    """Staff reprint (R-CE-3): the same number, code and dates, a freshly rendered PDF."""
+    if not _may(actor, "certificates.reprint_certificate"):
+        raise DomainError("not_allowed", "Only a certificate officer can reprint a certificate.")
+    with transaction.atomic():
+        audit_record(
+            action="certificate.reprinted",
+            obj=certificate,
+            actor=actor,
+            after={"number": certificate.number},
+        )
+        tasks.render_certificate_pdf.delay_on_commit(certificate.pk, force=True)
+    return certificate
+
+
+def certificate_revoke(*, certificate: Certificate, reason: str, actor: Any) -> Certificate:
+    """A certificate officer revokes with a reason (R-CE-3). Every later verification
+    and the public page read ``status``/``revoked_on``; the PDF is re-rendered marked
+    revoked. Revoking twice is refused."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("reason_required", "Give the reason for revoking.", field="reason")
+    if not _may(actor, "certificates.revoke_certificate"):
+        raise DomainError("not_allowed", "Only a certificate officer can revoke a certificate.")
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if locked.is_revoked:
+            raise Conflict("already_revoked", f"Certificate {locked.number} is already revoked.")
+        locked.status = Certificate.Status.REVOKED
+        locked.revoked_on = timezone.localdate()
+        locked.revocation_reason = reason
+        locked.revoked_by = actor if getattr(actor, "is_authenticated", False) else None
+        locked.save(update_fields=["status", "revoked_on", "revocation_reason", "revoked_by"])
+        audit_record(
+            action="certificate.revoked",
+            obj=locked,
+            actor=actor,
+            before={"status": Certificate.Status.VALID},
+            after={"status": locked.status, "revoked_on": locked.revoked_on, "reason": reason},
+        )
+        tasks.render_certificate_pdf.delay_on_commit(locked.pk, force=True)
+        applicant_status_changed(applicant_id=locked.applicant_id, cause="certificate.revoked")
+    logger.info("certificate revoked: certificate_id=%s", locked.pk)
+    return locked
+
+
+def certificate_send_issued_email(*, certificate_id: int) -> bool:
+    """E-mail the applicant that the certificate is issued. Claimed with a conditional
+    update first, so a retried or duplicated task never sends twice; returns whether
+    this call sent it. A failed send gives the claim back for the retry."""
+    claimed = Certificate.objects.filter(pk=certificate_id, email_sent_at__isnull=True).update(
+        email_sent_at=timezone.now()
+    )
+    if claimed != 1:
+        return False
+    certificate = Certificate.objects.select_related("applicant__user").get(pk=certificate_id)
+    context = {
+        "certificate": certificate,
+        "applicant": certificate.applicant,
+        "certificate_url": settings.SITE_URL + reverse("certificate_detail"),
+    }
+    try:
+        send_mail(
+            subject="Your Standard ECFMG Certificate has been issued",
+            message=render_to_string("certificates/email/issued.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[certificate.applicant.user.email],
+        )
+    except Exception:
+        Certificate.objects.filter(pk=certificate_id).update(email_sent_at=None)
+        raise
+    return True
+
+
+def certificates_sweep(*, batch_size: int = 500) -> int:
+    """Re-evaluate every applicant without a certificate, ``batch_size`` at a time
+    (a fixed number of queries per batch); issue where eligible. Catches any trigger
+    that was lost. Returns how many certificates were issued."""
+    issued = 0
+    ids = applicants_without_certificate_ids()
+    for applicant_id, assessment in assessments_in_batches(ids, batch_size=batch_size):
+        if assessment.eligible and certificate_issue_if_eligible(applicant_id=applicant_id) is not None:
+            issued += 1
+    return issued

@@ -1,0 +1,126 @@
+"""R-CE-2: the PDF carries every required field, as recorded, on one landscape page;
+accented and non-Latin names render; applicant values are escaped."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from certificates.pdf import (
+    CertificateContent,
+    render_certificate_pdf_bytes,
+    render_floor_pdf_bytes,
+    verify_url,
+)
+
+CODE = "Xk2p9QvTn4LmR7sW1aZb8cYd3eFg5hJ6"
+DOCS_IMAGE = Path(__file__).resolve().parents[2] / "docs" / "certificate.png"
+
+
+def content(**overrides: object) -> CertificateContent:
+    values: dict[str, object] = {
+        "full_name": "María José Núñez-Øberg",
+        "usmle_id": "12345674",
+        "exam_requirements_met_on": datetime.date(2026, 3, 14),
+        "issued_on": datetime.date(2026, 11, 25),
+        "number": "8-710-042-6",
+        "verification_code": CODE,
+        "verify_url": verify_url(CODE),
+    }
+    values.update(overrides)
+    return CertificateContent(**values)  # type: ignore[arg-type]
+
+
+def text_of(pdf: bytes) -> tuple[PdfReader, str]:
+    reader = PdfReader(io.BytesIO(pdf))
+    # Whitespace flattened: a long value may wrap onto two lines.
+    return reader, " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def test_it_prints_every_required_field_on_one_landscape_page():
+    reader, text = text_of(render_certificate_pdf_bytes(content()))
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert (float(box.width), float(box.height)) == (792.0, 612.0)  # US Letter, landscape
+    for expected in (
+        "Standard ECFMG Certificate",
+        "María José Núñez-Øberg",
+        "12345674",
+        "March 14, 2026",  # date examination requirements were met (R-EX-5)
+        "November 25, 2026",  # date entered
+        "8-710-042-6",
+        CODE,
+    ):
+        assert expected in text, expected
+    assert "Revoked" not in text
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Đặng Thị Ngọc Lan",
+        "王小明",
+        "Αλέξανδρος Παπαδόπουλος",
+        "Пётр Ильич Чайковский",
+        "Zoë Ångström-Dvořák",
+    ],
+)
+def test_it_renders_accented_and_non_latin_names(name):
+    _, text = text_of(render_certificate_pdf_bytes(content(full_name=name)))
+    assert name in text
+
+
+def test_a_very_long_name_still_fits_on_one_page():
+    name = "Maria " * 20 + "Fernández de la Santísima Trinidad"
+    reader, _ = text_of(render_certificate_pdf_bytes(content(full_name=name.strip())))
+    assert len(reader.pages) == 1
+
+
+def test_applicant_values_are_escaped():
+    pdf = render_certificate_pdf_bytes(
+        content(full_name='<script>alert(1)</script> <img src="file:///etc/passwd"> O\'Brien & Sons')
+    )
+    _, text = text_of(pdf)
+    # Printed as text, not interpreted as markup.
+    assert "<script>alert(1)</script>" in text
+    assert '<img src="file:///etc/passwd">' in text
+    assert "O'Brien & Sons" in text
+
+
+def test_a_revoked_certificate_says_so():
+    _, text = text_of(render_certificate_pdf_bytes(content(revoked_on=datetime.date(2026, 12, 1))))
+    assert "revoked on December 1, 2026" in text
+
+
+def test_the_floor_page_renders():
+    _, text = text_of(render_floor_pdf_bytes())
+    assert "ECFMG" in text
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) is not installed")
+def test_it_renders_to_a_png(tmp_path):
+    """The image in docs/ comes from here: UPDATE_DOCS_IMAGE=1 writes it."""
+    pdf_path = tmp_path / "certificate.pdf"
+    pdf_path.write_bytes(render_certificate_pdf_bytes(content()))
+    subprocess.run(  # noqa: S603
+        ["pdftoppm", "-png", "-r", "110", "-singlefile", str(pdf_path), str(tmp_path / "certificate")],  # noqa: S607
+        check=True,
+        timeout=60,
+    )
+    png = tmp_path / "certificate.png"
+    with Image.open(png) as image:
+        width, height = image.size
+        assert width > height  # landscape
+        assert (width, height) == (1210, 935)
+        # Not blank: the frame, title and name put many distinct colours on the page.
+        assert len(image.convert("RGB").getcolors(maxcolors=1_000_000) or []) > 50
+    if os.environ.get("UPDATE_DOCS_IMAGE") == "1":
+        shutil.copyfile(png, DOCS_IMAGE)

@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.certificate_detail, name="certificate_detail"),
+    path("<int:pk>/download/", views.certificate_download, name="certificate_download"),
+]

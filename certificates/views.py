@@ -1,0 +1,41 @@
+"""The applicant's own certificate: its status and the PDF download (R-CE-3)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from .selectors import certificate_for_user
+
+
+@require_GET
+@login_required
+def certificate_detail(request: HttpRequest) -> HttpResponse:
+    """Certified (with dates and the download), revoked (with date and reason), or not yet."""
+    return render(request, "certificates/detail.html", {"certificate": certificate_for_user(request.user)})
+
+
+@require_GET
+@login_required
+def certificate_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The signed-in applicant's own PDF, as an attachment. Anyone else's certificate
+    is "not found", never "forbidden"."""
+    certificate = certificate_for_user(request.user)
+    if certificate is None or certificate.pk != pk or not certificate.pdf.name:
+        raise Http404("No such certificate.")
+    try:
+        handle = default_storage.open(certificate.pdf.name, "rb")
+    except FileNotFoundError:
+        raise Http404("No such certificate.") from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"ECFMG-certificate-{certificate.number}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
