@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("certificates/", include("certificates.urls")),
+    path("api/v1/eras/", include("verification.eras.urls")),
     path("account/", include("applicants.payments.urls")),
     path("school/", include("credentials.urls")),
     path("", include("verification.urls")),
