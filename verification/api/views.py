@@ -6,8 +6,9 @@ from typing import Any
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -42,6 +43,9 @@ _BODY_ERRORS: dict[int, OpenApiResponse] = {
     413: OpenApiResponse(ErrorSerializer, description="Body larger than the limit (16 KiB by default)."),
     415: OpenApiResponse(ErrorSerializer, description="The body is not `application/json`."),
 }
+_REPORT_ID = OpenApiParameter(
+    "report_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The `id` of the report."
+)
 _NOT_FOUND = OpenApiResponse(
     ErrorSerializer, description="Not found, or not yours: the two are never told apart."
 )
@@ -150,6 +154,7 @@ class VerificationDetailView(ApiView):
         summary="Read a report again",
         description="The report as it was generated, to the organization that asked for it.",
         tags=["Certification Verification Service"],
+        parameters=[_REPORT_ID],
         responses={200: VerificationReportSerializer, **_COMMON_ERRORS, 404: _NOT_FOUND},
     )
     def get(self, request: Request, report_id: str) -> Response:
@@ -170,6 +175,7 @@ class VerificationPdfView(ApiView):
             "the public page where anyone can check it."
         ),
         tags=["Certification Verification Service"],
+        parameters=[_REPORT_ID],
         responses={
             (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF."),
             **_COMMON_ERRORS,
@@ -183,3 +189,12 @@ class VerificationPdfView(ApiView):
         response = HttpResponse(verification_report_pdf(report=report), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="verification-{report.pk}.pdf"'
         return response
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+@authentication_classes([])
+@permission_classes([])
+def api_not_found(request: Request) -> Response:
+    """No such endpoint: the API's own 404 body rather than the site's HTML page."""
+    return Response({"code": "not_found", "detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
