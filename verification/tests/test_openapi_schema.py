@@ -71,7 +71,9 @@ def test_the_report_body_is_exactly_the_documented_shape(api, board_key, nunez):
 
     def keys(serializer) -> dict:
         fields = getattr(serializer, "child", serializer).fields
-        return {name: keys(f) if hasattr(getattr(f, "child", f), "fields") else None for name, f in fields.items()}
+        return {
+            name: keys(f) if hasattr(getattr(f, "child", f), "fields") else None for name, f in fields.items()
+        }
 
     def shape(value) -> dict | None:
         if isinstance(value, list):
@@ -82,7 +84,8 @@ def test_the_report_body_is_exactly_the_documented_shape(api, board_key, nunez):
 
     documented = keys(VerificationReportSerializer())
     assert shape(payload) == documented
-    assert VerificationReportSerializer(data=payload).is_valid(), VerificationReportSerializer(data=payload).errors
+    validated = VerificationReportSerializer(data=payload)
+    assert validated.is_valid(), validated.errors
 
 
 def test_unknown_api_addresses_answer_json_404(api):
