@@ -15,6 +15,7 @@ from certificates.models import Certificate
 from credentials.models import Document
 from credentials.tests.factories import DocumentFactory
 from exams.models import Exam
+from exams.services import exam_application_create
 from exams.tests.factories import ExamResultFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +88,13 @@ def test_dashboard_runs_a_fixed_number_of_queries(client: Client, django_assert_
         DocumentFactory(applicant=applicant, kind="translation")
     with django_assert_num_queries(13):
         assert client.get(reverse("dashboard")).status_code == 200
+
+
+def test_after_applying_the_next_steps_are_to_pay_and_take_the_exam(client: Client) -> None:
+    applicant = make_graduate()
+    DocumentFactory(applicant=applicant)
+    exam_application_create(applicant=applicant, exam=Exam.STEP1)
+    response = logged_in(client, applicant).get(reverse("dashboard"))
+    steps = [step.text for step in response.context["next_steps"]]
+    assert steps[0] == "Pay your outstanding balance."
+    assert steps[1].startswith("Take USMLE Step 1 within your eligibility period, before ")

@@ -8,6 +8,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from applicants.models import Applicant
 from applicants.services.ledger import ledger_balance
@@ -57,8 +58,15 @@ def certificate_download_url(certificate: Certificate) -> str:
     return ""
 
 
-def next_steps(applicant: Applicant, assessment: Assessment) -> list[NextStep]:
-    """The actions the applicant can take now, most urgent first (at most three)."""
+EXAM_OF_RULE = {"R-EX-1": "STEP1", "R-EX-2": "STEP2CK", "R-EX-3": "STEP2CS"}
+
+
+def next_steps(
+    applicant: Applicant, assessment: Assessment, applications: list[ExamApplication]
+) -> list[NextStep]:
+    """The actions the applicant can take now, most urgent first (at most three): a
+    confirmed address and an ID unlock everything else, and money owed blocks the
+    certificate, so those come first; then the checklist's actions in rule order."""
     steps: list[NextStep] = []
     refusal = email_confirmation_refusal(user=applicant.user)
     if refusal:
@@ -71,9 +79,18 @@ def next_steps(applicant: Applicant, assessment: Assessment) -> list[NextStep]:
                 "Fill in your identity details",
             )
         )
+    today = timezone.localdate()
+    missing = sorted(assessment.missing, key=lambda r: r.rule != "R-PAY-2")
     seen: set[str] = {s.text for s in steps}
-    for requirement in assessment.missing:
+    for requirement in missing:
         action = requirement.next_action
+        exam = EXAM_OF_RULE.get(requirement.rule)
+        open_period = next((a for a in applications if a.exam == exam and a.eligibility_end >= today), None)
+        if open_period is not None:
+            action = (
+                f"Take {open_period.get_exam_display()} within your eligibility period, "
+                f"before {open_period.eligibility_end:%d %B %Y}."
+            )
         # "Nothing to do now" is a state, not a step: the checklist shows it.
         if not action or action.startswith("Nothing to do") or action in seen or requirement.rule == "R-ID-1":
             continue
@@ -90,12 +107,13 @@ def dashboard(request: HttpRequest, applicant: Applicant) -> HttpResponse:
         certificate: Certificate | None = applicant.certificate
     except ObjectDoesNotExist:
         certificate = None
+    applications = list(ExamApplication.objects.filter(applicant=applicant).order_by("-created_at"))
     context = {
         "applicant": applicant,
         "assessment": assessment,
-        "next_steps": next_steps(applicant, assessment),
+        "next_steps": next_steps(applicant, assessment, applications),
         "documents": list(current_documents(applicant=applicant).order_by("kind", "-created_at")),
-        "applications": list(ExamApplication.objects.filter(applicant=applicant).order_by("-created_at")),
+        "applications": applications,
         "balance": ledger_balance(applicant=applicant),
         "ledger_url": _ledger_url(),
         "certificate": certificate,

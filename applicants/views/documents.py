@@ -46,7 +46,9 @@ def kind_rows(applicant: Applicant, documents: list[Document]) -> list[KindRow]:
     for kind in APPLICANT_KINDS:
         latest = next((d for d in documents if d.kind == kind), None)
         refusal = document_submission_refusal(applicant=applicant, kind=kind, today=today)
-        if latest is None:
+        if latest is None and kind == Document.Kind.TRANSFER_TRANSCRIPT and not applicant.transfer_years:
+            status_label, action = "Not needed", "You declared no transfer credit."
+        elif latest is None:
             status_label, action = "Not yet submitted", refusal or "Upload it with the form below."
         else:
             status_label, action = latest.get_status_display(), NEXT_ACTION.get(latest.status, "")
