@@ -77,6 +77,14 @@ def test_the_pay_page_suggests_the_whole_balance(client, django_assert_num_queri
     assert 'value="1234.56"' in response.content.decode()
 
 
+def test_starting_a_payment_uses_a_fixed_number_of_queries(client, django_assert_num_queries) -> None:
+    applicant = applicant_owing("1234.56")
+    client.force_login(applicant.user)
+    # session, user, applicant, entries and balance for the form, balance again in the service
+    with django_assert_num_queries(6):
+        assert client.post(reverse("payment_start"), {"amount": "10.00"}).status_code == 302
+
+
 def test_sandbox_checkout_sends_the_applicant_to_the_local_pay_page(client, settings) -> None:
     settings.PAYMENT_PROVIDER = "sandbox"
     applicant = applicant_owing("100.00")
