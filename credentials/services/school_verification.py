@@ -115,7 +115,7 @@ def school_verification_request(*, document: Document, actor: Any) -> SchoolVeri
     e-mails on commit. Refused while another request for the diploma is open."""
     with transaction.atomic():
         diploma = (
-            Document.objects.select_for_update()
+            Document.objects.select_for_update(of=("self",))
             .select_related("applicant__school", "applicant__user")
             .get(pk=document.pk)
         )
@@ -175,7 +175,7 @@ def school_verification_request(*, document: Document, actor: Any) -> SchoolVeri
 
 def _lock_open(verification: SchoolVerificationRequest, *states: str) -> SchoolVerificationRequest:
     locked = (
-        SchoolVerificationRequest.objects.select_for_update()
+        SchoolVerificationRequest.objects.select_for_update(of=("self",))
         .select_related("applicant__user", "school")
         .get(pk=verification.pk)
     )

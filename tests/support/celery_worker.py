@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import kombu.pools
 import pytest
 import redis
 from django.db import connection
@@ -182,11 +183,10 @@ def _flush_broker(url: str) -> None:
 
 def _point_producer_at(url: str, *, eager: bool) -> None:
     celery_app.conf.update(task_always_eager=eager, broker_url=url, broker_write_url=url)
-    # Drop pooled connections made for the previous broker URL.
-    pool = celery_app.__dict__.get("_pool")
-    if pool is not None:
-        pool.force_close_all()
-        celery_app.__dict__["_pool"] = None
+    # Close and forget every pooled broker connection (kombu caches pools per URL, so a
+    # closed pool left in its registry would be handed out again).
+    kombu.pools.reset()
+    celery_app.__dict__["_pool"] = None
     celery_app.amqp._producer_pool = None  # type: ignore[attr-defined]
 
 
