@@ -12,7 +12,8 @@ from applicants.models import Applicant
 from applicants.services.ledger import ledger_post
 from applicants.tests.portal_helpers import logged_in, make_graduate, make_new_applicant
 from certificates.models import Certificate
-from credentials.models import Document
+from credentials.models import Document, DocumentEvent
+from credentials.services.documents import document_decide
 from credentials.tests.factories import DocumentFactory
 from exams.models import Exam
 from exams.services import exam_application_create
@@ -81,12 +82,12 @@ def test_dashboard_runs_a_fixed_number_of_queries(client: Client, django_assert_
     _complete(applicant)
     ledger_post(applicant=applicant, kind="charge", amount=Decimal("10.00"), description="Fee")
     # session, user, applicant; rules facts (6: no transfer school to prefetch); certificate;
-    # documents; applications; balance
-    with django_assert_num_queries(13):
+    # documents; applications; balance; timeline (document history, results, payments)
+    with django_assert_num_queries(16):
         assert client.get(reverse("dashboard")).status_code == 200
     for _ in range(3):
         DocumentFactory(applicant=applicant, kind="translation")
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(16):
         assert client.get(reverse("dashboard")).status_code == 200
 
 
@@ -98,3 +99,19 @@ def test_after_applying_the_next_steps_are_to_pay_and_take_the_exam(client: Clie
     steps = [step.text for step in response.context["next_steps"]]
     assert steps[0] == "Pay your outstanding balance."
     assert steps[1].startswith("Take USMLE Step 1 within your eligibility period, before ")
+
+
+def test_the_timeline_lists_what_happened_newest_first(client: Client) -> None:
+    applicant = make_graduate()
+    document = DocumentFactory(applicant=applicant)
+    DocumentEvent.objects.create(document=document, to_status="received")
+    document_decide(document=document, to_status="rejected", actor=None, reason="Unreadable scan.")
+    ledger_post(applicant=applicant, kind="payment", amount=Decimal("50.00"), description="Card")
+    response = logged_in(client, applicant).get(reverse("dashboard"))
+    texts = [event.text for event in response.context["timeline"]]
+    assert "Payment received: $50.00." in texts
+    assert "Final medical diploma rejected: Unreadable scan." in texts
+    assert texts.index("Final medical diploma rejected: Unreadable scan.") < texts.index(
+        "Final medical diploma received."
+    )
+    assert texts[-1].startswith("USMLE/ECFMG ID ")

@@ -11,6 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from applicants.models import Applicant
+from applicants.selectors import applicant_timeline
 from applicants.services.ledger import ledger_balance
 from applicants.services.profile import email_confirmation_refusal
 from certificates.models import Certificate
@@ -117,6 +118,9 @@ def dashboard(request: HttpRequest, applicant: Applicant) -> HttpResponse:
         "balance": ledger_balance(applicant=applicant),
         "ledger_url": _ledger_url(),
         "certificate": certificate,
+        "timeline": applicant_timeline(
+            applicant=applicant, applications=applications, certificate=certificate
+        ),
         "certificate_url": certificate_download_url(certificate) if certificate else "",
     }
     return render(request, "applicants/dashboard.html", context)
