@@ -115,3 +115,13 @@ def test_identity_page_runs_a_fixed_number_of_queries(client: Client, django_ass
     # session, user, applicant, its school, its correction requests
     with django_assert_num_queries(5):
         assert client.get(reverse("identity")).status_code == 200
+
+
+def test_school_search_runs_a_fixed_number_of_queries(client: Client, django_assert_num_queries) -> None:
+    applicant = make_new_applicant()
+    for _ in range(40):
+        SchoolFactory(city="Manila")
+    logged_in(client, applicant)
+    with django_assert_num_queries(4):  # session, user, applicant, schools (at most 30)
+        response = client.get(reverse("school_search"), {"q": "manila"})
+    assert response.content.decode().count("<option") == 31  # the prompt and 30 schools

@@ -51,3 +51,9 @@ def test_pages_ask_anonymous_visitors_to_log_in(client: Client) -> None:
         response = client.get(reverse(name))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
+
+
+def test_welcome_and_login_pages_run_no_query(client: Client, django_assert_num_queries) -> None:
+    with django_assert_num_queries(0):
+        assert client.get(reverse("home")).status_code == 200
+        assert client.get(reverse("login")).status_code == 200
