@@ -19,7 +19,7 @@ from django.utils import timezone
 from applicants.models import Applicant
 from applicants.services.identity import usmle_id_is_valid
 from ecfmg_portal.audit.services import audit_record
-from ecfmg_portal.errors import DomainError
+from ecfmg_portal.errors import Conflict, DomainError
 from verification.models import Organization
 
 from .models import MAX_PROGRAMS_PER_REQUEST, FeedAccess, ResidencyApplication, StatusReport, WebhookDelivery
@@ -219,6 +219,32 @@ def status_reports_refresh(
             payloads = status_payloads({a.applicant_id for a in applications})
             issued.extend(_reports_issue(applications, payloads, cause=cause))
     return issued
+
+
+def program_acgme_id_set(*, program: Organization, acgme_program_id: str, actor: Any = None) -> Organization:
+    """Name a residency program by its ACGME program id (10 digits), the id ERAS
+    applications refer to it by."""
+    if program.kind != Organization.Kind.RESIDENCY_PROGRAM:
+        raise DomainError("not_a_program", "Only residency programs have an ACGME program id.")
+    if not (len(acgme_program_id) == 10 and acgme_program_id.isascii() and acgme_program_id.isdigit()):
+        raise DomainError(
+            "invalid_acgme_program_id", "An ACGME program id is 10 digits.", field="acgme_program_id"
+        )
+    taken = Organization.objects.filter(acgme_program_id=acgme_program_id).exclude(pk=program.pk)
+    if taken.exists():
+        raise Conflict("acgme_program_id_taken", "Another program has this ACGME program id.")
+    before = {"acgme_program_id": program.acgme_program_id}
+    with transaction.atomic():
+        program.acgme_program_id = acgme_program_id
+        program.save(update_fields=["acgme_program_id"])
+        audit_record(
+            action="eras.program.acgme_id_set",
+            obj=program,
+            actor=actor,
+            before=before,
+            after={"acgme_program_id": acgme_program_id},
+        )
+    return program
 
 
 def program_webhook_configure(

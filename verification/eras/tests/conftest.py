@@ -100,6 +100,12 @@ def feed(db: None) -> Organization:
     return FeedFactory.create(name="ERAS (AAMC)")
 
 
+@pytest.fixture
+def feed_plain(db: None) -> Organization:
+    """An organization that has not (yet) been given the ERAS feed right."""
+    return FeedFactory.create(name="ERAS (AAMC)", access=False)
+
+
 def key_of(organization: Organization) -> dict[str, str]:
     """Request headers with a fresh key of this organization."""
     return {"HTTP_AUTHORIZATION": f"Token {api_key_issue(organization=organization)[1]}"}
