@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "ecfmg_portal.audit",
+    "ecfmg_portal.outbox",
     "applicants",
     "credentials",
     "exams",
@@ -66,6 +67,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # After authentication: signed-in pages are never cached (Cache-Control: no-store).
     "ecfmg_portal.security.middleware.NoStoreWhenSignedInMiddleware",
+    # A lost database connection is a 503 page with Retry-After, never a traceback.
+    "ecfmg_portal.security.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it turns a lockout into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -202,6 +205,11 @@ CELERY_TASK_ROUTES = {
 }
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+# Tasks the broker could not take (Redis down) are kept in the outbox and re-sent (docs/security.md).
+CELERY_BEAT_SCHEDULE["outbox-resend"] = {
+    "task": "ecfmg_portal.outbox.tasks.outbox_resend_task",
+    "schedule": 60,
+}
 # Certificates (R-CE-1): re-assess applicants without a certificate, in case a trigger was lost.
 CELERY_BEAT_SCHEDULE["certificates-sweep"] = {
     "task": "certificates.tasks.sweep_certification",

@@ -20,7 +20,6 @@ from ecfmg_portal.audit.services import audit_record
 from .conftest import verified_client
 
 pytestmark = pytest.mark.django_db
-TABLE = AuditEntry._meta.db_table
 
 
 @pytest.fixture
@@ -31,14 +30,15 @@ def chain() -> list[AuditEntry]:
 
 @contextmanager
 def tampering() -> Iterator[None]:
-    """Raw SQL as a database owner would run it; on PostgreSQL the append-only
-    trigger is switched off first (only the owner can), as an attacker would."""
+    """Raw SQL as a database superuser would run it; on PostgreSQL the append-only
+    trigger is bypassed first (replica mode skips triggers; superusers only), as an
+    attacker with those rights would."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER audit_entry_append_only")
+            cursor.execute("SET session_replication_role = replica")
         yield
         if connection.vendor == "postgresql":
-            cursor.execute(f"ALTER TABLE {TABLE} ENABLE TRIGGER audit_entry_append_only")
+            cursor.execute("SET session_replication_role = DEFAULT")
 
 
 def run_verify(*args: str) -> tuple[bool, str]:

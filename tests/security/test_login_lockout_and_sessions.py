@@ -1,0 +1,123 @@
+"""Lockout after repeated failures (per account, per IP) on both logins; strong passwords;
+a new session key at login; logout ends the session for good."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+
+from applicants.models import User
+from applicants.tests.factories import UserFactory
+
+from .conftest import STAFF_PASSWORD
+
+pytestmark = pytest.mark.django_db
+APPLICANT_PASSWORD = "correct-horse-battery-9"  # UserFactory's
+LOGINS = ["login", "admin:login"]
+
+
+def _user_for(url_name: str, email: str) -> User:
+    if url_name == "admin:login":
+        return User.objects.create_user(email=email, password=STAFF_PASSWORD, is_staff=True)
+    return UserFactory(email=email)
+
+
+def _password(url_name: str) -> str:
+    return STAFF_PASSWORD if url_name == "admin:login" else APPLICANT_PASSWORD
+
+
+def _attempt(client: Client, url_name: str, email: str, password: str, ip: str):
+    return client.post(reverse(url_name), {"username": email, "password": password}, REMOTE_ADDR=ip)
+
+
+def _signed_in(client: Client) -> bool:
+    return "_auth_user_id" in client.session
+
+
+@pytest.mark.parametrize("url_name", LOGINS)
+def test_account_is_locked_after_the_failure_limit_from_any_address(url_name, axes_reset):
+    user = _user_for(url_name, "target@example.com")
+    client = Client()
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        # Each try from a different address: the lock is on the account.
+        response = _attempt(client, url_name, user.email, "wrong-password", f"198.51.100.{n + 1}")
+        assert response.status_code in (200, 429)
+    locked = _attempt(client, url_name, user.email, _password(url_name), "203.0.113.77")
+    assert locked.status_code == 429
+    assert not _signed_in(client)
+
+
+@pytest.mark.parametrize("url_name", LOGINS)
+def test_address_is_locked_after_the_failure_limit_across_accounts(url_name, axes_reset):
+    victim = _user_for(url_name, "victim@example.com")
+    client = Client()
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        _attempt(client, url_name, f"guess{n}@example.com", "wrong-password", "192.0.2.9")
+    blocked = _attempt(client, url_name, victim.email, _password(url_name), "192.0.2.9")
+    assert blocked.status_code == 429
+    assert not _signed_in(client)
+    # The same account from another address is not affected by that address's lock.
+    if url_name == "login":
+        other = Client()
+        assert _attempt(other, url_name, victim.email, _password(url_name), "192.0.2.10").status_code == 302
+        assert _signed_in(other)
+
+
+def test_failures_below_the_limit_do_not_lock(axes_reset):
+    user = UserFactory(email="typo@example.com")
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        _attempt(client, "login", user.email, "wrong-password", "192.0.2.50")
+    assert _attempt(client, "login", user.email, APPLICANT_PASSWORD, "192.0.2.50").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["short1!", "1234567890123", "password123", "qwertyuiop", "target.person@example.com"],
+)
+def test_weak_passwords_are_refused(password):
+    user = User(email="target.person@example.com")
+    with pytest.raises(ValidationError):
+        validate_password(password, user)
+
+
+def test_signup_with_a_weak_password_creates_no_account(client):
+    response = client.post(
+        reverse("signup"),
+        {"email": "new@example.com", "password1": "password123", "password2": "password123"},
+    )
+    assert response.status_code in (200, 400)
+    assert not User.objects.filter(email="new@example.com").exists()
+
+
+def test_login_issues_a_new_session_key(client, axes_reset):
+    user = UserFactory(email="fixation@example.com")
+    session = client.session
+    session["probe"] = "planted before login"
+    session.save()
+    planted_key = session.session_key
+    client.cookies[settings.SESSION_COOKIE_NAME] = planted_key
+    response = _attempt(client, "login", user.email, APPLICANT_PASSWORD, "192.0.2.60")
+    assert response.status_code == 302
+    assert client.cookies[settings.SESSION_COOKIE_NAME].value != planted_key
+    assert not SessionStore(session_key=planted_key).exists(planted_key)
+
+
+def test_logout_invalidates_the_session(client, axes_reset):
+    user = UserFactory(email="leaving@example.com")
+    _attempt(client, "login", user.email, APPLICANT_PASSWORD, "192.0.2.70")
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert SessionStore(session_key=key).exists(key)
+    client.post(reverse("logout"))
+    assert not SessionStore(session_key=key).exists(key)
+    # Replaying the old cookie opens nothing.
+    replay = Client()
+    replay.cookies[settings.SESSION_COOKIE_NAME] = key
+    response = replay.get(reverse("dashboard"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
