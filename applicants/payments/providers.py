@@ -224,7 +224,7 @@ def sandbox_signature_header(payload: bytes, *, secret: str, timestamp: int | No
 
 class SandboxProvider:
     name = "sandbox"
-    label = "Sandbox (development, no real money)"
+    label = "the development sandbox (no real money moves)"
 
     def __init__(self) -> None:
         if settings.PRODUCTION:
