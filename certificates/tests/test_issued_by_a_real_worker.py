@@ -29,7 +29,11 @@ def succeeded(log: str, task: str) -> int:
 def test_a_worker_issues_renders_and_emails_once(celery_worker):
     applicant = applicant_with(exams=(Exam.STEP1, Exam.STEP2CK))
     exam_result_record(
-        applicant=applicant, exam=Exam.STEP2CS, test_date=datetime.date(2026, 2, 3), outcome="pass", score=None
+        applicant=applicant,
+        exam=Exam.STEP2CS,
+        test_date=datetime.date(2026, 2, 3),
+        outcome="pass",
+        score=None,
     )
 
     certificate = celery_worker.wait_for(
@@ -45,6 +49,8 @@ def test_a_worker_issues_renders_and_emails_once(celery_worker):
 
     # The same evaluation delivered again: nothing new.
     evaluate_certification.delay(applicant.pk)
-    celery_worker.wait_for(lambda: succeeded(celery_worker.log(), EVALUATED) >= 2, what="the second evaluation")
+    celery_worker.wait_for(
+        lambda: succeeded(celery_worker.log(), EVALUATED) >= 2, what="the second evaluation"
+    )
     assert Certificate.objects.filter(applicant=applicant).count() == 1
     assert len(celery_worker.sent_messages()) == 1
