@@ -222,9 +222,12 @@ CELERY_BEAT_SCHEDULE["certificates-sweep"] = {
 }
 
 # School verification (R-ED-8), see docs/school-verification.md.
-SCHOOL_VERIFICATION_REMINDER_DAYS = [
-    int(day) for day in env.strings("SCHOOL_VERIFICATION_REMINDER_DAYS", default=["14", "30", "60"])
-]
+_reminder_days = env.strings("SCHOOL_VERIFICATION_REMINDER_DAYS", default=["14", "30", "60"])
+if not all(day.isdigit() and int(day) > 0 for day in _reminder_days):
+    raise ValueError(
+        "Environment variable SCHOOL_VERIFICATION_REMINDER_DAYS is malformed: expected days such as 14,30,60."
+    )
+SCHOOL_VERIFICATION_REMINDER_DAYS = sorted({int(day) for day in _reminder_days})
 SCHOOL_VERIFICATION_ESCALATION_DAYS = env.integer("SCHOOL_VERIFICATION_ESCALATION_DAYS", default=90)
 SCHOOL_VERIFICATION_LINK_VALID_DAYS = env.integer("SCHOOL_VERIFICATION_LINK_VALID_DAYS", default=60)
 # A send claimed longer ago than this belongs to a dead worker and may be claimed again.
