@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import PAYMENT_PROVIDER, env
+from .base import PAYMENT_PROVIDER, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, env
 
 DEBUG = False
 PRODUCTION = True
@@ -18,12 +18,23 @@ if SECRET_KEY.startswith("dev-insecure") or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured(
         "Environment variable SECRET_KEY is malformed: expected a random value of 50+ characters."
     )
+# Key rotation (docs/operations.md): the previous key still validates sessions, reset
+# links and signed school links until they expire; new ones are signed with SECRET_KEY.
+SECRET_KEY_FALLBACKS = env.strings("SECRET_KEY_FALLBACKS", default=[])
+if any(len(key) < 50 for key in SECRET_KEY_FALLBACKS):
+    raise ImproperlyConfigured(
+        "Environment variable SECRET_KEY_FALLBACKS is malformed: expected comma-separated keys of 50+ characters."
+    )
 ALLOWED_HOSTS = env.strings("ALLOWED_HOSTS", default=[])
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Environment variable ALLOWED_HOSTS is required in production.")
 if PAYMENT_PROVIDER == "sandbox":
     raise ImproperlyConfigured(
         "Environment variable PAYMENT_PROVIDER is malformed: the sandbox provider is refused in production."
+    )
+if PAYMENT_PROVIDER == "stripe" and not (STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET):
+    raise ImproperlyConfigured(
+        "Environment variables STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are required with PAYMENT_PROVIDER=stripe."
     )
 
 SECURE_SSL_REDIRECT = env.boolean("SECURE_SSL_REDIRECT", default=True)

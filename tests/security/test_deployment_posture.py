@@ -68,6 +68,7 @@ def test_deploy_check_fails_when_hsts_is_switched_off():
         ({"DATABASE_URL": "nonsense://"}, "DATABASE_URL"),
         ({"DEBUG": "maybe"}, "DEBUG"),
         ({"UPLOAD_MAX_BYTES": "10MB"}, "UPLOAD_MAX_BYTES"),
+        ({"SECRET_KEY_FALLBACKS": "old-and-short"}, "SECRET_KEY_FALLBACKS"),
     ],
 )
 def test_malformed_environment_stops_the_start_naming_the_variable(overrides, variable):
