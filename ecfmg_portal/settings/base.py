@@ -202,6 +202,7 @@ CELERY_TASK_ROUTES = {
     "certificates.*": {"queue": "pdf"},
     "credentials.tasks.*": {"queue": "email"},
     "verification.tasks.*": {"queue": "webhooks"},
+    "verification.eras.tasks.*": {"queue": "webhooks"},
 }
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
@@ -277,6 +278,8 @@ API_MAX_BODY_BYTES = env.integer("API_MAX_BODY_BYTES", default=16 * 1024)
 # ERAS webhooks (docs/eras.md): refuse URLs resolving to loopback/private addresses
 # unless this is set (tests, local receivers) or DEBUG is on.
 WEBHOOK_ALLOW_PRIVATE = env.boolean("WEBHOOK_ALLOW_PRIVATE", default=False)
+# First retry delay of a failed push; each next one is 4 times longer (capped at 6 hours).
+WEBHOOK_BACKOFF_SECONDS = env.integer("WEBHOOK_BACKOFF_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE["eras-webhook-requeue"] = {
     "task": "verification.eras.tasks.webhook_deliveries_requeue",
     "schedule": 5 * 60,

@@ -39,7 +39,6 @@ from .serializers import StatusReportSerializer
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
-BACKOFF_BASE_SECONDS = 60
 BACKOFF_FACTOR = 4
 BACKOFF_CAP_SECONDS = 6 * 60 * 60
 # (connect, read) seconds: a receiver has to answer quickly; it can process later.
@@ -106,8 +105,10 @@ def webhook_body(report: StatusReport) -> bytes:
 
 
 def backoff_seconds(attempt: int) -> int:
-    """Delay after failed attempt number ``attempt`` (1-based): 1 min, 4, 16, 64, ... capped."""
-    return int(min(BACKOFF_BASE_SECONDS * BACKOFF_FACTOR ** (attempt - 1), BACKOFF_CAP_SECONDS))
+    """Delay after failed attempt number ``attempt`` (1-based): by default 1 min, 4, 16, 64, ...
+    capped at 6 hours (``settings.WEBHOOK_BACKOFF_SECONDS`` is the first delay)."""
+    first = settings.WEBHOOK_BACKOFF_SECONDS
+    return int(min(first * BACKOFF_FACTOR ** (attempt - 1), BACKOFF_CAP_SECONDS))
 
 
 def _post(url: str, *, secret: str, delivery: WebhookDelivery) -> tuple[int | None, str, bool]:
