@@ -15,7 +15,7 @@ COPY pyproject.toml constraints.txt ./
 COPY . .
 RUN pip install -c constraints.txt . \
     && useradd --system --uid 1000 portal && mkdir -p /app/var && chown portal /app/var
-RUN SECRET_KEY=build-only-$(head -c 48 /dev/urandom | base64 | tr -d '/+=') ALLOWED_HOSTS=build PAYMENT_PROVIDER=stripe \
+RUN SECRET_KEY=build-only-$(head -c 48 /dev/urandom | base64 | tr -d '/+=') ALLOWED_HOSTS=build PAYMENT_PROVIDER=stripe STRIPE_SECRET_KEY=build STRIPE_WEBHOOK_SECRET=build \
     python manage.py collectstatic --noinput -v0
 USER portal
 EXPOSE 8000

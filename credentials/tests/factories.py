@@ -9,6 +9,7 @@ class SchoolFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = School
         django_get_or_create = ("imed_id",)
+        skip_postgeneration_save = True
 
     imed_id = factory.Sequence(lambda n: f"F{n:07d}")
     name = factory.Sequence(lambda n: f"Faculty of Medicine {n}")

@@ -19,7 +19,7 @@ if SECRET_KEY.startswith("dev-insecure") or len(SECRET_KEY) < 50:
         "Environment variable SECRET_KEY is malformed: expected a random value of 50+ characters."
     )
 # Key rotation (docs/operations.md): the previous key still validates sessions, reset
-# links and signed school links until they expire; new ones are signed with SECRET_KEY.
+# and e-mail confirmation links until they expire; new ones are signed with SECRET_KEY.
 SECRET_KEY_FALLBACKS = env.strings("SECRET_KEY_FALLBACKS", default=[])
 if any(len(key) < 50 for key in SECRET_KEY_FALLBACKS):
     raise ImproperlyConfigured(
