@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
 
 from ecfmg_portal.env import Env
 
@@ -176,6 +177,19 @@ EMAIL_USE_TLS = EMAIL_CONFIG.get("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", default="ECFMG Portal <no-reply@ecfmg.test>")
 STAFF_ALERT_EMAIL = env.string("STAFF_ALERT_EMAIL", default="credentials-team@ecfmg.test")
 
+# Cache: rate limits (API keys, the public verify page) must be shared by every web
+# process in production, so point CACHE_URL at Redis there; per-process memory otherwise.
+CACHE_URL = env.string("CACHE_URL", default="")
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured("Environment variable CACHE_URL is malformed: expected redis://host:port/db.")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 # Celery: with no broker configured, tasks run in-process right after the commit
 # that queued them, so ``make run`` needs neither Redis nor a worker.
 CELERY_BROKER_URL = env.string("CELERY_BROKER_URL", default="") or env.string("REDIS_URL", default="")
@@ -210,11 +224,6 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 CELERY_BEAT_SCHEDULE["outbox-resend"] = {
     "task": "ecfmg_portal.outbox.tasks.outbox_resend_task",
     "schedule": 60,
-}
-# Certificates (R-CE-1): re-assess applicants without a certificate, in case a trigger was lost.
-CELERY_BEAT_SCHEDULE["certificates-sweep"] = {
-    "task": "certificates.tasks.sweep_certification",
-    "schedule": env.integer("CERTIFICATE_SWEEP_SECONDS", default=60 * 60),
 }
 # Certificates (R-CE-1): re-assess applicants without a certificate, in case a trigger was lost.
 CELERY_BEAT_SCHEDULE["certificates-sweep"] = {
