@@ -19,7 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
-from credentials.forms import CancelForm, ChangeContactForm, RejectForm
+from credentials.forms import CancelForm, ChangeContactForm, DocumentDecisionForm, RejectForm
 from credentials.models import (
     Document,
     DocumentEvent,
@@ -31,6 +31,8 @@ from credentials.models import (
 )
 from credentials.selectors import school_answers_awaiting_review, school_turnaround
 from credentials.services.school_verification import (
+    document_manual_decide,
+    document_manual_decisions,
     school_verification_accept,
     school_verification_cancel,
     school_verification_change_contact,
@@ -99,6 +101,8 @@ class DocumentAdmin(admin.ModelAdmin[Document]):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    change_form_template = "admin/credentials/document/change_form.html"
+
     def get_urls(self) -> list[URLPattern]:
         return [
             path(
@@ -106,8 +110,43 @@ class DocumentAdmin(admin.ModelAdmin[Document]):
                 self.admin_site.admin_view(self.file_view),
                 name="credentials_document_file",
             ),
+            path(
+                "<int:pk>/decide/",
+                self.admin_site.admin_view(self.decide_view),
+                name="credentials_document_decide",
+            ),
             *super().get_urls(),
         ]
+
+    def decide_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Record a decision by hand (reject a scan without signatures, verify a translation...)."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        document = get_object_or_404(Document.objects.select_related("applicant"), pk=pk)
+        choices = [(s, Document.Status(s).label) for s in document_manual_decisions(document=document)]
+        form = DocumentDecisionForm(request.POST or None, choices=choices)
+        if request.method == "POST" and form.is_valid():
+            try:
+                document_manual_decide(
+                    document=document,
+                    to_status=form.cleaned_data["to_status"],
+                    actor=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                self.message_user(request, f"Document #{pk}: decision recorded.", messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:credentials_document_change", args=[pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Record a decision — {document}",
+            "document": document,
+            "form": form,
+            "has_choices": bool(choices),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/credentials/document_decide.html", context)
 
     @admin.display(description="file")
     def download(self, obj: Document) -> str:

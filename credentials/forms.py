@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from credentials.models import SchoolVerificationRequest
@@ -47,3 +49,16 @@ class RejectForm(forms.Form):
         label="Reason the applicant sees, with what to do next",
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+
+class DocumentDecisionForm(forms.Form):
+    to_status = forms.ChoiceField(label="Decision", widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label="Reason the applicant sees, with what to do next (required to reject)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_status"].choices = choices  # type: ignore[attr-defined]

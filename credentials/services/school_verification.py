@@ -28,6 +28,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from credentials.models import Document, DocumentEvent, SchoolVerificationRequest, VerificationEmail
+from credentials.services.documents import REVIEW_TRANSITIONS, document_decide
 from credentials.services.verification_emails import (
     STEP_APPLICANT_ANSWERED,
     STEP_APPLICANT_CANCELLED,
@@ -459,3 +460,36 @@ def school_verification_for_token(token: str) -> SchoolVerificationRequest:
     if verification.link_expires_at <= timezone.now():
         raise LinkGone("link_expired", "This link has expired.")
     return verification
+
+
+def document_manual_decisions(*, document: Document) -> list[str]:
+    """The statuses staff may give this document by hand, from the admin.
+
+    Sending to the school goes through ``school_verification_request``; a diploma is
+    verified only by accepting its school's answer (R-ED-8), and a diploma with an open
+    request is decided there (or the request cancelled first).
+    """
+    allowed = [
+        status
+        for status in REVIEW_TRANSITIONS.get(document.status, ())
+        if status != Document.Status.SENT_FOR_VERIFICATION
+    ]
+    if document.kind == Document.Kind.DIPLOMA:
+        if SchoolVerificationRequest.objects.filter(
+            diploma=document, status__in=SchoolVerificationRequest.OPEN_STATES
+        ).exists():
+            return []
+        allowed = [status for status in allowed if status != Document.Status.VERIFIED]
+    return allowed
+
+
+def document_manual_decide(*, document: Document, to_status: str, actor: Any, reason: str) -> Document:
+    """A staff decision taken by hand (e.g. a scan without signatures is rejected, R-ED-6),
+    within ``document_manual_decisions``; recorded by ``document_decide``."""
+    if to_status not in document_manual_decisions(document=document):
+        raise DomainError(
+            "decision_not_allowed",
+            "This decision is not available here: diplomas are verified through the school's answer.",
+            field="to_status",
+        )
+    return document_decide(document=document, to_status=to_status, actor=actor, reason=reason)
