@@ -11,6 +11,7 @@ from django.utils import timezone
 from applicants.models import Applicant
 from applicants.tests.factories import ApplicantFactory, LedgerEntryFactory
 from certificates.models import Certificate
+from certificates.pdf import CertificateContent, verify_url
 from credentials.models import Document
 from credentials.tests.factories import DocumentFactory
 from exams.models import Exam
@@ -66,3 +67,21 @@ class CertificateFactory(factory.django.DjangoModelFactory):
     verification_code = factory.LazyFunction(lambda: secrets.token_urlsafe(24))
     exam_requirements_met_on = datetime.date(2026, 1, 20)
     issued_on = factory.LazyFunction(timezone.localdate)
+
+
+SAMPLE_CODE = "Xk2p9QvTn4LmR7sW1aZb8cYd3eFg5hJ6"
+
+
+def sample_content(**overrides: object) -> CertificateContent:
+    """What a certificate prints, without the database (PDF tests, docs image)."""
+    values: dict[str, object] = {
+        "full_name": "María José Núñez-Øberg",
+        "usmle_id": "12345674",
+        "exam_requirements_met_on": datetime.date(2026, 3, 14),
+        "issued_on": datetime.date(2026, 11, 25),
+        "number": "8-710-042-6",
+        "verification_code": SAMPLE_CODE,
+        "verify_url": verify_url(SAMPLE_CODE),
+    }
+    values.update(overrides)
+    return CertificateContent(**values)  # type: ignore[arg-type]

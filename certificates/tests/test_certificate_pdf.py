@@ -14,29 +14,11 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from certificates.pdf import (
-    CertificateContent,
-    render_certificate_pdf_bytes,
-    render_floor_pdf_bytes,
-    verify_url,
-)
+from certificates.pdf import render_certificate_pdf_bytes, render_floor_pdf_bytes
+from certificates.tests.factories import SAMPLE_CODE as CODE
+from certificates.tests.factories import sample_content as content
 
-CODE = "Xk2p9QvTn4LmR7sW1aZb8cYd3eFg5hJ6"
 DOCS_IMAGE = Path(__file__).resolve().parents[2] / "docs" / "certificate.png"
-
-
-def content(**overrides: object) -> CertificateContent:
-    values: dict[str, object] = {
-        "full_name": "María José Núñez-Øberg",
-        "usmle_id": "12345674",
-        "exam_requirements_met_on": datetime.date(2026, 3, 14),
-        "issued_on": datetime.date(2026, 11, 25),
-        "number": "8-710-042-6",
-        "verification_code": CODE,
-        "verify_url": verify_url(CODE),
-    }
-    values.update(overrides)
-    return CertificateContent(**values)  # type: ignore[arg-type]
 
 
 def text_of(pdf: bytes) -> tuple[PdfReader, str]:

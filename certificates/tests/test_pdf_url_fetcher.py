@@ -8,7 +8,9 @@ import base64
 import pytest
 from weasyprint import HTML
 
+from certificates import pdf as pdf_module
 from certificates.pdf import TEMPLATE_DIR, LockedURLFetcher, RefusedURL
+from certificates.tests.factories import sample_content as content
 
 PNG_1PX = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
@@ -71,3 +73,19 @@ def test_a_page_that_asks_for_outside_files_renders_without_them():
     assert pdf and pdf.startswith(b"%PDF")
     assert "file:///etc/passwd" in seen and "http://127.0.0.1:9/evil.css" in seen
     assert all(url.startswith("data:") for url in served)
+
+
+def test_the_certificate_loads_only_its_own_files_and_data_uris(monkeypatch):
+    served: list[str] = []
+
+    class Spy(LockedURLFetcher):
+        def fetch(self, url, headers=None):
+            response = super().fetch(url, headers)
+            served.append(url)
+            return response
+
+    monkeypatch.setattr(pdf_module, "LockedURLFetcher", Spy)
+    pdf_module.render_certificate_pdf_bytes(content(full_name='<img src="http://127.0.0.1:9/x.png">'))
+    files = sorted(url.rsplit("/", 1)[-1] for url in served if url.startswith("file:"))
+    assert files == ["certificate.css", "hatch.svg"]
+    assert all(url.startswith(("file:", "data:image/svg+xml")) for url in served)
