@@ -7,7 +7,7 @@ import datetime
 import pytest
 
 from verification.eras.models import WebhookDelivery
-from verification.eras.tasks import webhook_deliver
+from verification.eras.tasks import webhook_deliver, webhook_deliveries_requeue
 from verification.eras.webhooks import webhook_deliveries_sweep
 
 from .conftest import apply, only_delivery, with_webhook
@@ -62,3 +62,17 @@ def test_an_interrupted_send_is_failed_not_sent_again(receiver, feed, person, pr
     assert delivery.status == WebhookDelivery.Status.FAILED
     assert "Interrupted" in delivery.last_error
     assert receiver.requests == []
+
+
+def test_an_overdue_pending_delivery_is_queued_again_by_the_sweep(feed, person, program, receiver):
+    with_webhook(program, receiver.url)
+    apply(feed, person, program)
+    delivery = only_delivery()
+    # Its queued task was lost (broker restart): it is still pending, long overdue.
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        next_attempt_at=delivery.created_at - datetime.timedelta(hours=1)
+    )
+    assert webhook_deliveries_requeue() == 1
+    delivery.refresh_from_db()
+    assert delivery.status == WebhookDelivery.Status.DELIVERED
+    assert len(receiver.requests) == 1
