@@ -231,6 +231,8 @@ class IdentityForm(forms.Form):
 class ChangeRequestForm(forms.Form):
     """A correction of locked identity details: fill only what must change."""
 
+    prefix = "correction"
+
     given_names = forms.CharField(label="Correct given names", max_length=200, required=False)
     last_name = forms.CharField(label="Correct last name", max_length=200, required=False)
     date_of_birth = forms.DateField(label="Correct date of birth", required=False, widget=DateInput())
@@ -239,6 +241,13 @@ class ChangeRequestForm(forms.Form):
         choices=[("", "No change"), *countries],
         required=False,
     )
+    school = forms.ModelChoiceField(
+        label="Correct medical school",
+        queryset=School.objects.all(),
+        required=False,
+        empty_label=None,
+        widget=forms.Select(attrs={"data-school-select": "correction-school"}),
+    )
     graduation_date = forms.DateField(label="Correct graduation date", required=False, widget=DateInput())
     reason = forms.CharField(
         label="Why must it change?",
@@ -246,6 +255,12 @@ class ChangeRequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For example: a typing error, or the name on the diploma is spelled differently.",
     )
+
+    def __init__(self, *args: Any, school_results: list[School] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = _school_choices(school_results or [], None)
+        choices[0] = ("", "No change")
+        self.fields["school"].widget.choices = choices
 
     def changes(self) -> dict[str, Any]:
         return {

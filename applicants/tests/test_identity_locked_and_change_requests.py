@@ -16,6 +16,7 @@ from applicants.services.profile import (
 )
 from applicants.tests.factories import UserFactory
 from applicants.tests.portal_helpers import logged_in, make_applicant
+from credentials.tests.factories import SchoolFactory
 from ecfmg_portal.audit.models import AuditEntry
 from ecfmg_portal.errors import Conflict, DomainError
 
@@ -128,16 +129,22 @@ def test_a_request_is_decided_only_once() -> None:
 
 def test_the_correction_form_sends_a_request(client: Client) -> None:
     applicant = make_applicant()
+    school = SchoolFactory(name="Grant Government Medical College")
+    page = logged_in(client, applicant).get(reverse("identity"), {"correction_q": "grant government"})
+    assert f'value="{school.pk}"' in page.content.decode()
     logged_in(client, applicant)
     response = client.post(
-        reverse("identity_change_request"), {"last_name": "Rao", "reason": "Spelling on the diploma."}
+        reverse("identity_change_request"),
+        {"correction-last_name": "Rao", "correction-school": school.pk, "correction-reason": "Spelling."},
     )
     assert response.status_code == 302
-    assert applicant.change_requests.get().changes == {"last_name": "Rao"}
+    assert applicant.change_requests.get().changes == {"last_name": "Rao", "school": school.pk}
 
 
 def test_the_correction_form_needs_at_least_one_change(client: Client) -> None:
     applicant = make_applicant()
-    response = logged_in(client, applicant).post(reverse("identity_change_request"), {"reason": "Typo."})
+    response = logged_in(client, applicant).post(
+        reverse("identity_change_request"), {"correction-reason": "Typo."}
+    )
     assert response.status_code == 200
     assert "at least one detail" in response.content.decode()

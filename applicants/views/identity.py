@@ -37,6 +37,7 @@ def _identity_page(
             "change_form": change_form,
             "school_q": request.GET.get("school_q", ""),
             "transfer_q": request.GET.get("transfer_q", ""),
+            "correction_q": request.GET.get("correction_q", ""),
             "confirmation_refusal": email_confirmation_refusal(user=applicant.user),
             "change_requests": list(applicant.change_requests.order_by("-created_at")[:5]),
         },
@@ -75,7 +76,8 @@ def identity(request: HttpRequest, applicant: Applicant) -> HttpResponse:
                     "USMLE/ECFMG ID, then send this form again.",
                 )
             return redirect("dashboard")
-    return _identity_page(request, applicant, form, ChangeRequestForm())
+    _, correction_results = _search(request, "correction_q")
+    return _identity_page(request, applicant, form, ChangeRequestForm(school_results=correction_results))
 
 
 @require_GET
