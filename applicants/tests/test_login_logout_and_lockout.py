@@ -57,3 +57,23 @@ def test_welcome_and_login_pages_run_no_query(client: Client, django_assert_num_
     with django_assert_num_queries(0):
         assert client.get(reverse("home")).status_code == 200
         assert client.get(reverse("login")).status_code == 200
+
+
+def test_changing_the_case_of_the_address_does_not_escape_the_lock(client: Client, settings) -> None:
+    applicant = make_applicant(user__email="case@example.com")
+    variants = [
+        "case@example.com",
+        "CASE@example.com",
+        "Case@Example.com",
+        "case@EXAMPLE.com",
+        "cAse@example.com",
+    ]
+    for index, variant in enumerate(variants[: settings.AXES_FAILURE_LIMIT]):
+        # A new client each time: a fresh session, the same account.
+        Client(REMOTE_ADDR=f"10.0.0.{index + 1}").post(
+            reverse("login"), {"username": variant, "password": "wrong-password-1"}
+        )
+    response = Client(REMOTE_ADDR="10.0.1.1").post(
+        reverse("login"), {"username": applicant.user.email, "password": PASSWORD}
+    )
+    assert response.status_code == 429
