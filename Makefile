@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck bench install migrate demo clean browsers
+.PHONY: run test lint typecheck bench bench-tools install migrate demo clean browsers
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,8 +49,15 @@ test: install browsers lint typecheck
 	mkdir -p var
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
 
-bench: install
-	$(BIN)/python -m tests.bench.run
+## Load generator for the API benchmark (Debian's wrk).
+bench-tools:
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else echo "The API benchmark needs wrk: sudo apt-get install wrk"; fi; }
+
+## make bench: 100k applicants in PostgreSQL database ecfmg_bench, every benchmark, docs/benchmarks.md.
+bench: install bench-tools
+	$(BIN)/python -m tests.bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
