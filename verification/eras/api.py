@@ -17,14 +17,14 @@ from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.pagination import CursorPagination
-from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ecfmg_portal.errors import NotFound
+from verification.api.permissions import _KeyPermission
 from verification.api.serializers import ErrorSerializer, ValidationErrorSerializer
-from verification.api.views import ApiView
-from verification.models import ApiKey, Organization
+from verification.api.views import _BODY_ERRORS, _COMMON_ERRORS, _NOT_FOUND, ApiView
+from verification.models import Organization
 
 from .models import StatusReport
 from .selectors import program_report, program_reports
@@ -39,39 +39,21 @@ from .serializers import (
 from .services import feed_may_submit, program_webhook_configure, residency_applications_receive
 
 TAG = "ERAS status reports"
-_AUTH_ERRORS: dict[int, OpenApiResponse] = {
-    401: OpenApiResponse(ErrorSerializer, description="No key, or an unknown or revoked key."),
-    403: OpenApiResponse(ErrorSerializer, description="A valid key without the right for this endpoint."),
-    429: OpenApiResponse(ErrorSerializer, description="Over this key's rate limit; see `Retry-After`."),
-}
-_BODY_ERRORS: dict[int, OpenApiResponse] = {
-    400: OpenApiResponse(ValidationErrorSerializer, description="Invalid body, with a message per field."),
-    413: OpenApiResponse(ErrorSerializer, description="Body larger than the limit (16 KiB by default)."),
-    415: OpenApiResponse(ErrorSerializer, description="The body is not `application/json`."),
-}
 
 
-def _organization(request: Request) -> Organization | None:
-    return request.auth.organization if isinstance(request.auth, ApiKey) else None
-
-
-class SubmitsErasApplications(BasePermission):
+class SubmitsErasApplications(_KeyPermission):
     message = "Only the ERAS feed's key may submit residency applications."
 
-    def has_permission(self, request: Request, view: Any) -> bool:
-        organization = _organization(request)
-        return organization is not None and feed_may_submit(organization=organization)
+    def allows(self, organization: Organization) -> bool:
+        return feed_may_submit(organization=organization)
 
 
-class IsResidencyProgram(BasePermission):
+class IsResidencyProgram(_KeyPermission):
     message = "Only residency programs' keys may read status reports or configure a webhook."
 
-    def has_permission(self, request: Request, view: Any) -> bool:
-        organization = _organization(request)
-        return (
-            organization is not None
-            and organization.kind == Organization.Kind.RESIDENCY_PROGRAM
-            and bool(organization.acgme_program_id)
+    def allows(self, organization: Organization) -> bool:
+        return organization.kind == Organization.Kind.RESIDENCY_PROGRAM and bool(
+            organization.acgme_program_id
         )
 
 
@@ -112,7 +94,7 @@ class ApplicationsFeedView(ApiView):
             ),
             200: OpenApiResponse(ApplicationsOutputSerializer, description="Replay: all already recorded."),
             **_BODY_ERRORS,
-            **_AUTH_ERRORS,
+            **_COMMON_ERRORS,
         },
     )
     def post(self, request: Request) -> Response:
@@ -162,7 +144,7 @@ class ReportListView(_ProgramView, ListAPIView):
         responses={
             200: StatusReportSerializer(many=True),
             400: OpenApiResponse(ValidationErrorSerializer, description="`since` is not a timestamp."),
-            **_AUTH_ERRORS,
+            **_COMMON_ERRORS,
             404: OpenApiResponse(ErrorSerializer, description="`cursor` is not one this API gave."),
         },
     )
@@ -192,8 +174,8 @@ class ReportDetailView(_ProgramView):
         tags=[TAG],
         responses={
             200: StatusReportSerializer,
-            **_AUTH_ERRORS,
-            404: OpenApiResponse(ErrorSerializer, description="Not found, or not this program's."),
+            **_COMMON_ERRORS,
+            404: _NOT_FOUND,
         },
     )
     def get(self, request: Request, report_id: str) -> Response:
@@ -208,7 +190,7 @@ class WebhookView(_ProgramView):
         operation_id="eras_webhook_retrieve",
         summary="Where this program's reports are pushed",
         tags=[TAG],
-        responses={200: WebhookStateSerializer, **_AUTH_ERRORS},
+        responses={200: WebhookStateSerializer, **_COMMON_ERRORS},
     )
     def get(self, request: Request) -> Response:
         return Response(WebhookStateSerializer(self.program(request)).data)
@@ -232,7 +214,7 @@ class WebhookView(_ProgramView):
                 "Set the URL", value={"url": "https://gme.example.org/ecfmg/reports"}, request_only=True
             )
         ],
-        responses={200: WebhookOutputSerializer, **_BODY_ERRORS, **_AUTH_ERRORS},
+        responses={200: WebhookOutputSerializer, **_BODY_ERRORS, **_COMMON_ERRORS},
     )
     def put(self, request: Request) -> Response:
         serializer = WebhookInputSerializer(data=request.data)
@@ -246,7 +228,7 @@ class WebhookView(_ProgramView):
         description="Reports are no longer pushed; they stay available through the API.",
         tags=[TAG],
         request=None,
-        responses={204: OpenApiResponse(description="Removed."), **_AUTH_ERRORS},
+        responses={204: OpenApiResponse(description="Removed."), **_COMMON_ERRORS},
     )
     def delete(self, request: Request) -> Response:
         program_webhook_configure(program=self.program(request), url="")
