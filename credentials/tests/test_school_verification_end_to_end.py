@@ -30,6 +30,7 @@ from credentials.tests.school_support import (
 from tests.support.celery_worker import skip_or_fail
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parent.parent.parent / "docs" / "screenshots"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -98,6 +99,10 @@ def test_the_school_confirms_through_the_link_and_the_requirement_is_met(
     page = chromium_page
     page.goto(link.group(0))
     assert page.get_by_test_id("applicant-name").inner_text() == applicant.full_name
+    # Readable on a phone: nothing scrolls sideways at 375 px.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    if os.environ.get("SCREENSHOTS") == "1":
+        page.screenshot(path=str(SCREENSHOTS / "school-response-page.png"), full_page=True)
     page.get_by_label("Authentic: the school issued this diploma").check()
     page.get_by_label("Your full name").fill("Dr. Asha Mehta")
     page.get_by_label("Your title or position").fill("Registrar")
