@@ -7,6 +7,8 @@ import datetime
 
 import pytest
 
+from certificates.services import certificate_revoke
+from certificates.tests.factories import CertificateFactory
 from credentials.models import Document
 from credentials.services.documents import document_decide
 from credentials.tests.factories import DocumentFactory
@@ -84,3 +86,20 @@ def test_past_seasons_are_not_reissued(feed, person, program):
         applicant=person, exam="STEP1", test_date=datetime.date(2025, 6, 1), outcome="pass", score=240
     )
     assert status_reports_refresh(applicant_ids=[person.pk], cause="exam_result.pass") == []
+
+
+def test_a_revocation_reissues_the_report_as_revoked(
+    feed, person, program, django_capture_on_commit_callbacks, admin_user
+):
+    certificate = CertificateFactory(applicant=person)
+    apply(feed, person, program)
+    assert latest_report(program).payload["certification"]["status"] == "certified"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate_revoke(certificate=certificate, reason="Irregular behavior finding.", actor=admin_user)
+
+    report = latest_report(program)
+    assert (report.version, report.cause) == (2, "certificate.revoked")
+    assert report.payload["certification"]["status"] == "revoked"
+    assert report.payload["certification"]["revoked_on"] is not None
+    assert report.payload["certification"]["certificate_number"] == certificate.number
