@@ -5,12 +5,16 @@ from __future__ import annotations
 import datetime
 import logging
 import logging.config
+import re
 
 import pytest
 from django.conf import settings
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
 
-from applicants.services.identity import applicant_issue_usmle_id
-from applicants.tests.factories import ApplicantFactory, UserFactory
+from applicants.models import Applicant
+from credentials.tests.factories import SchoolFactory
 from ecfmg_portal.logging_filters import RedactPersonalData, redact
 from ecfmg_portal.settings import base
 
@@ -57,21 +61,35 @@ def test_base_settings_attach_the_filter_to_every_handler(tmp_path):
 
 
 @pytest.mark.django_db
-def test_signup_and_id_issue_log_no_name_birth_date_or_email(caplog, client):
+def test_signup_and_id_issue_log_no_name_birth_date_or_email(caplog, client, axes_reset):
+    """The real pages: sign up, confirm the address, fill identity, get the ID."""
     caplog.set_level(logging.DEBUG)
     email = "ximena.quispe-huaman@example.org"
-    user = UserFactory(email=email)
-    applicant = ApplicantFactory(
-        user=user,
-        given_names="Ximena",
-        last_name="Quispe-Huaman",
-        date_of_birth=datetime.date(1993, 7, 19),
-        usmle_id=None,
-        usmle_id_issued_at=None,
+    password = "Quiet-lantern-harbour-7"
+    school = SchoolFactory()
+    signup = client.post(reverse("signup"), {"email": email, "password1": password, "password2": password})
+    assert signup.status_code == 302
+    link = re.search(r"/account/confirm/[^/\s]+/", mail.outbox[-1].body)
+    assert link is not None
+    client.get(link.group(0))
+    identity = client.post(
+        reverse("identity"),
+        {
+            "given_names": "Ximena",
+            "last_name": "Quispe-Huaman",
+            "date_of_birth": "1993-07-19",
+            "country": "PE",
+            "school": school.pk,
+            "graduation_date": (timezone.localdate() - datetime.timedelta(days=400)).isoformat(),
+            "academic_years": "6",
+            "transfer_school": "",
+            "transfer_years": "0",
+        },
     )
-    applicant_issue_usmle_id(applicant=applicant)
-    client.force_login(user)
-    client.get("/")
+    assert identity.status_code == 302
+    assert Applicant.objects.get(user__email=email).usmle_id  # the flow really ran
+    client.get(reverse("dashboard"))
     logged = "\n".join([r.getMessage() for r in caplog.records] + [r.exc_text or "" for r in caplog.records])
-    for secret in (email, "Ximena", "Quispe", "1993-07-19", "19/07/1993"):
+    assert caplog.records, "the flow logs something (requests, tasks); none of it personal"
+    for secret in (email, "ximena", "Ximena", "Quispe", "1993-07-19", "19/07/1993"):
         assert secret not in logged
