@@ -153,6 +153,11 @@ def human_date(day: datetime.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def _not_after_today(day: datetime.date, facts: ApplicantFacts) -> datetime.date:
+    """A student's expected graduation lies ahead; nothing is "done" in the future."""
+    return min(day, facts.today)
+
+
 def first_pass(facts: ApplicantFacts, exam: str) -> datetime.date | None:
     """The earliest passing date of a Step. A pass never expires (R-EX-4)."""
     passes = [r.test_date for r in facts.exam_results if r.exam == exam and r.passed]
@@ -226,7 +231,7 @@ def check_school_listed(facts: ApplicantFacts) -> Requirement:
             "R-ED-1",
             title,
             True,
-            facts.graduation_date,
+            _not_after_today(facts.graduation_date, facts),
             f"{facts.school.name} is listed for graduation year {year}.",
         )
     return Requirement(
@@ -258,7 +263,7 @@ def check_academic_years(facts: ApplicantFacts) -> Requirement:
     total = own + transfer
     if total >= MIN_ACADEMIC_YEARS:
         detail = f"{own} year(s) at your degree school" + (f" + {transfer} transferred" if transfer else "")
-        met_on = facts.graduation_date
+        met_on = _not_after_today(facts.graduation_date, facts) if facts.graduation_date else None
         if transfer:
             dates = [d.received_on for d in facts.documents_of(TRANSFER_TRANSCRIPT) if d.received_on]
             if dates and met_on:

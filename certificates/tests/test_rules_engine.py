@@ -305,3 +305,10 @@ def test_waiting_on_ecfmg_or_the_school_is_in_progress_not_missing() -> None:
     requirement = evaluate(facts).get("R-ED-8")
     assert not requirement.met and requirement.in_progress
     assert not evaluate(complete(balance=Decimal("5.00"))).get("R-PAY-2").in_progress
+
+
+def test_a_students_future_graduation_is_not_shown_as_a_past_date() -> None:
+    facts = complete(graduation_date=D(2027, 6, 30), documents=())
+    assessment = evaluate(facts)
+    assert assessment.get("R-ED-1").met_on == TODAY
+    assert assessment.get("R-ED-2").met_on == TODAY

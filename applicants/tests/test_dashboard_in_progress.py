@@ -1,0 +1,22 @@
+"""The checklist says "In progress", not "Missing", while ECFMG or the school has the file."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from applicants.tests.factories import ApplicantFactory
+from credentials.models import Document
+from credentials.tests.factories import DocumentFactory
+
+
+@pytest.mark.django_db
+def test_a_diploma_at_the_school_shows_in_progress(client: Client) -> None:
+    applicant = ApplicantFactory()
+    DocumentFactory(applicant=applicant, status=Document.Status.SENT_FOR_VERIFICATION)
+    client.force_login(applicant.user)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "In progress" in page
+    # Step 1 is still the applicant's to do.
+    assert "Missing" in page
