@@ -17,7 +17,11 @@ from credentials.services.verification_emails import (
     verification_email_deliver,
     verification_emails_stuck,
 )
-from credentials.tasks import MAX_TRANSIENT_RETRIES, send_verification_email
+from credentials.tasks import (
+    MAX_TRANSIENT_RETRIES,
+    send_verification_email,
+    verification_emails_requeue_stuck,
+)
 from credentials.tests.school_support import ExplodingBackend, diploma_for, staff_user
 from ecfmg_portal.audit.models import AuditEntry
 
@@ -132,3 +136,18 @@ def test_the_task_gives_up_after_the_last_retry_and_records_the_failure(email, s
     email.refresh_from_db()
     assert email.status == VerificationEmail.Status.FAILED
     assert email.last_error.startswith("gave up")
+
+
+def test_the_safety_net_requeues_an_email_whose_task_was_lost(email, django_capture_on_commit_callbacks):
+    # The broker was down when the request committed: the row is pending and nobody will send it.
+    VerificationEmail.objects.filter(pk=email.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    fresh = VerificationEmail.objects.exclude(pk=email.pk).get()  # the applicant's, just written
+    with django_capture_on_commit_callbacks(execute=True):
+        assert verification_emails_requeue_stuck() == 1
+    email.refresh_from_db()
+    fresh.refresh_from_db()
+    assert email.status == VerificationEmail.Status.SENT
+    assert fresh.status == VerificationEmail.Status.PENDING  # still in the hands of its own task
+    assert [m.to for m in mail.outbox] == [[email.to_address]]
