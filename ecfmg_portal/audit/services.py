@@ -92,7 +92,7 @@ def audit_record(
             sequence=sequence,
             at=at,
             actor_id=actor_id,
-            actor_label=str(getattr(actor, "email", "") or "system") if actor_id else "system",
+            actor_label=_actor_label(actor, actor_id),
             action=action,
             object_type=object_type,
             object_id=object_id,
@@ -101,6 +101,14 @@ def audit_record(
             previous_hash=previous_hash,
             entry_hash=digest,
         )
+
+
+def _actor_label(actor: Any, actor_id: int | None) -> str:
+    """Who, without personal data: the trail is append-only, so an e-mail address copied
+    into it could never be erased. The ``actor`` foreign key leads to the person."""
+    if actor_id is None:
+        return "system"
+    return f"{'staff' if getattr(actor, 'is_staff', False) else 'user'} #{actor_id}"
 
 
 def _lock_chain() -> None:

@@ -71,3 +71,19 @@ def test_usmle_id_issue_is_audited():
     [audit] = _entries("usmle_id.issued", applicant)
     assert audit.after == {"usmle_id": number}
     assert audit_verify_chain() == []
+
+
+def test_the_trail_names_actors_by_id_not_by_e_mail(make_staff):
+    staff = make_staff("reviewer.person@ecfmg.test")
+    applicant = ApplicantFactory()
+    ledger_post(
+        applicant=applicant,
+        kind=LedgerEntry.Kind.CHARGE,
+        amount=Decimal("5.00"),
+        description="Fee",
+        actor=staff,
+    )
+    applicant_issue_usmle_id(applicant=ApplicantFactory(usmle_id=None, usmle_id_issued_at=None))
+    labels = set(AuditEntry.objects.values_list("actor_label", flat=True))
+    assert f"staff #{staff.pk}" in labels
+    assert not any("@" in label for label in labels)
