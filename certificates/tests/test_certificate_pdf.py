@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
 
@@ -99,6 +100,8 @@ def test_it_renders_to_a_png(tmp_path):
     )
     png = tmp_path / "certificate.png"
     with Image.open(png) as image:
+        # The printed QR code opens the public verification page of this certificate.
+        assert [code.text for code in zxingcpp.read_barcodes(image)] == [content().verify_url]
         width, height = image.size
         assert width > height  # landscape
         assert (width, height) == (1210, 935)
