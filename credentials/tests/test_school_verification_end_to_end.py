@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connections
 from django.urls import reverse
 
 from certificates.selectors import applicant_assessment
@@ -65,6 +66,9 @@ def chromium_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
         page.on("pageerror", lambda error: errors.append(str(error)))
         yield page
+        # Django keeps one connection per context, and Playwright's greenlets make a new
+        # context: close what the test opened so the test database can be dropped.
+        connections.close_all()
         browser.close()
     assert errors == [], f"errors in the browser (a CSP violation is one): {errors}"
 
