@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from django.db import connections
 from django.urls import reverse
+from playwright.sync_api import sync_playwright
 
 from certificates.selectors import applicant_assessment
 from credentials.models import SchoolVerificationRequest, VerificationEmail
@@ -55,8 +56,6 @@ def chromium_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         skip_or_fail(f"Chromium is not installed at {CHROMIUM}")
     # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are safe.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright  # after the env var: Django checks it per call
-
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 375, "height": 812}, locale="en-US")
