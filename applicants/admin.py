@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from applicants.notifications import admin as notifications_admin  # noqa: F401 - registers its admin
 from applicants.payments import admin as payments_admin  # noqa: F401 - registers the ledger admins
 from applicants.services import profile
 from certificates.selectors import applicant_assessment

@@ -207,6 +207,8 @@ class LedgerEntry(models.Model):
         raise ValueError("Ledger entries cannot be deleted; record a correcting entry instead.")
 
 
-# Payment-provider events live in applicants.payments; importing them here makes
-# them part of this app's models and migrations.
+# Applicant e-mails (applicants.notifications) and payment-provider events
+# (applicants.payments): importing them here makes them part of this app's models
+# and migrations.
+from applicants.notifications.models import ApplicantNotification  # noqa: E402, F401
 from applicants.payments.models import ProviderEvent  # noqa: E402, F401

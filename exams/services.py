@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from applicants.models import Applicant, LedgerEntry
+from applicants.notifications.services import exam_result_notify
 from applicants.services.ledger import ledger_post
 from credentials.selectors import has_current_diploma
 from ecfmg_portal.audit.services import audit_record
@@ -143,6 +144,7 @@ def exam_result_record(
                     "outcome": outcome,
                 },
             )
+            exam_result_notify(result=result)
             applicant_status_changed(applicant_id=applicant.pk, cause=f"exam_result.{outcome}")
     except IntegrityError:
         # Two deliveries raced; the first one stored it. Answer as a replay would.

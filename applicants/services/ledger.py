@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 
 from applicants.models import Applicant, LedgerEntry
+from applicants.notifications.services import ledger_entry_notify
 from ecfmg_portal.audit.services import audit_record
 from ecfmg_portal.errors import DomainError
 from ecfmg_portal.events import applicant_status_changed
@@ -81,6 +82,7 @@ def ledger_post(
                 actor=actor,
                 after={"applicant": applicant.pk, "amount": str(signed), "reference": reference},
             )
+            ledger_entry_notify(entry=entry)
     except IntegrityError:
         # Lost a race on the same reference: the other writer's entry stands.
         existing = LedgerEntry.objects.filter(reference=reference).first() if reference else None

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django_countries import countries
 
 from applicants.models import Applicant, IdentityChangeRequest, User
+from applicants.notifications.services import identity_change_decision_notify
 from applicants.services.identity import LOCKED_IDENTITY_FIELDS, applicant_issue_usmle_id, fold_name
 from credentials.models import School
 from ecfmg_portal.audit.services import audit_record
@@ -345,4 +346,5 @@ def identity_change_request_decide(
             before={"status": IdentityChangeRequest.Status.PENDING},
             after={"status": status},
         )
+        identity_change_decision_notify(change_request=change_request)
     return change_request

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from applicants.models import Applicant
+from applicants.notifications.services import document_decision_notify
 from credentials.models import Document, DocumentEvent
 from credentials.uploads import CheckedFile, check_upload
 from ecfmg_portal.audit.services import audit_record
@@ -196,6 +197,7 @@ def document_decide(*, document: Document, to_status: str, actor: Any, reason: s
         locked.reviewed_by = _person(actor)
         locked.save(update_fields=["status_reason", "reviewed_at", "reviewed_by"])
         _transition(locked, to_status, actor=actor, note=reason)
+        document_decision_notify(document=locked)
         applicant_status_changed(applicant_id=locked.applicant_id, cause=f"document.{to_status}")
     document.refresh_from_db()
     return document

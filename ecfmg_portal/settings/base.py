@@ -215,6 +215,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TASK_ROUTES = {
     "certificates.*": {"queue": "pdf"},
     "credentials.tasks.*": {"queue": "email"},
+    "applicants.notifications.tasks.*": {"queue": "email"},
     "verification.tasks.*": {"queue": "webhooks"},
     "verification.eras.tasks.*": {"queue": "webhooks"},
 }
@@ -253,6 +254,13 @@ CELERY_BEAT_SCHEDULE["school-verification-reminders"] = {
 CELERY_BEAT_SCHEDULE["school-verification-requeue-stuck-emails"] = {
     "task": "credentials.tasks.verification_emails_requeue_stuck",
     "schedule": 10 * 60,
+}
+# Applicant notifications (docs/notifications.md): not a Django app's tasks module, so
+# imported explicitly; the beat job re-queues e-mails whose delivery was lost.
+CELERY_IMPORTS = ["applicants.notifications.tasks"]
+CELERY_BEAT_SCHEDULE["applicant-notifications-requeue"] = {
+    "task": "applicants.notifications.tasks.applicant_notifications_requeue",
+    "schedule": 5 * 60,
 }
 
 REST_FRAMEWORK = {
