@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from applicants.tests.factories import ApplicantFactory
+from certificates.tests.factories import CertificateFactory
 from credentials.models import Document
 from credentials.tests.factories import DocumentFactory
 
@@ -20,3 +21,11 @@ def test_a_diploma_at_the_school_shows_in_progress(client: Client) -> None:
     assert "In progress" in page
     # Step 1 is still the applicant's to do.
     assert "Missing" in page
+
+
+@pytest.mark.django_db
+def test_the_download_button_waits_for_the_rendered_pdf(client: Client) -> None:
+    certificate = CertificateFactory(pdf="")
+    client.force_login(certificate.applicant.user)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "being prepared" in page and "Download your certificate" not in page
