@@ -10,7 +10,7 @@ import datetime
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.db.models import Max, OuterRef, Subquery
@@ -128,10 +128,12 @@ def residency_applications_receive(
                     "feed": feed.pk,
                 },
             )
-            for application in new:
-                application.latest_version = None  # type: ignore[attr-defined]
-                application.latest_hash = None  # type: ignore[attr-defined]
-            _reports_issue(new, status_payloads([applicant.pk]), cause=CAUSE_APPLICATION)
+            _reports_issue(
+                [_OpenApplication(a.pk, applicant.pk, a.program_id, 0, None) for a in new],
+                status_payloads([applicant.pk]),
+                pushed_to={a.program_id for a in new if _pushes_to(a.program)},
+                cause=CAUSE_APPLICATION,
+            )
     created = {a.program_id for a in new}
     by_program = {a.program_id: a for a in [*existing.values(), *new]}
     return [
@@ -140,46 +142,62 @@ def residency_applications_receive(
     ]
 
 
-def _applications_with_latest(applicant_ids: Sequence[int]) -> list[ResidencyApplication]:
-    """Open applications of these applicants, each with its latest version and hash, in one query."""
+class _OpenApplication(NamedTuple):
+    id: int
+    applicant_id: int
+    program_id: int
+    latest_version: int
+    latest_hash: str | None
+
+
+def _pushes_to(program: Organization) -> bool:
+    return bool(program.webhook_url) and program.is_active
+
+
+def _open_applications(applicant_ids: Sequence[int]) -> list[_OpenApplication]:
+    """Applications of these applicants whose season has not passed, each with its
+    latest version and hash: one query, plain tuples (a refresh can touch many)."""
     latest = StatusReport.objects.filter(application=OuterRef("pk")).order_by("-version")
-    return list(
+    rows = (
         ResidencyApplication.objects.filter(
             applicant_id__in=applicant_ids, season__gte=str(timezone.localdate().year)
         )
-        .select_related("program")
         .annotate(
             latest_version=Max("reports__version"), latest_hash=Subquery(latest.values("content_hash")[:1])
         )
         .order_by("pk")
+        .values_list("pk", "applicant_id", "program_id", "latest_version", "latest_hash")
     )
+    return [_OpenApplication(pk, a, p, version or 0, digest) for pk, a, p, version, digest in rows]
 
 
 def _reports_issue(
-    applications: Iterable[ResidencyApplication], payloads: dict[int, dict[str, Any]], *, cause: str
+    applications: Iterable[_OpenApplication],
+    payloads: dict[int, dict[str, Any]],
+    *,
+    pushed_to: set[int],
+    cause: str,
 ) -> list[StatusReport]:
     """A new version for each application whose status content changed; a delivery
-    for each new version whose program has a webhook. Fixed queries per call."""
+    for each new version whose program (in ``pushed_to``) has a webhook. Fixed
+    queries per call."""
     now = timezone.now()
-    reports: list[StatusReport] = []
-    for application in applications:
-        payload = payloads.get(application.applicant_id)
-        if payload is None:
-            continue
-        digest = payload_hash(payload)
-        if digest == application.latest_hash:  # type: ignore[attr-defined]
-            continue
-        reports.append(
-            StatusReport(
-                application=application,
-                program_id=application.program_id,
-                version=(application.latest_version or 0) + 1,  # type: ignore[attr-defined]
-                payload=payload,
-                content_hash=digest,
-                cause=cause[:50],
-                generated_at=now,
-            )
+    # One hash per applicant, however many programs they applied to.
+    digests = {applicant_id: payload_hash(payload) for applicant_id, payload in payloads.items()}
+    reports = [
+        StatusReport(
+            application_id=application.id,
+            program_id=application.program_id,
+            version=application.latest_version + 1,
+            payload=payloads[application.applicant_id],
+            content_hash=digests[application.applicant_id],
+            cause=cause[:50],
+            generated_at=now,
         )
+        for application in applications
+        if application.applicant_id in payloads
+        and digests[application.applicant_id] != application.latest_hash
+    ]
     if not reports:
         return []
     created = StatusReport.objects.bulk_create(reports)
@@ -187,7 +205,7 @@ def _reports_issue(
         [
             WebhookDelivery(report=report, next_attempt_at=now)
             for report in created
-            if report.application.program.webhook_url and report.application.program.is_active
+            if report.program_id in pushed_to
         ]
     )
     _queue_deliveries([d.pk for d in deliveries])
@@ -213,11 +231,16 @@ def status_reports_refresh(
         with transaction.atomic():
             # Serialise with intake and other refreshes of the same applicants (versions stay dense).
             list(Applicant.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk"))
-            applications = _applications_with_latest(chunk)
+            applications = _open_applications(chunk)
             if not applications:
                 continue
             payloads = status_payloads({a.applicant_id for a in applications})
-            issued.extend(_reports_issue(applications, payloads, cause=cause))
+            pushed_to = set(
+                Organization.objects.filter(pk__in={a.program_id for a in applications}, is_active=True)
+                .exclude(webhook_url="")
+                .values_list("pk", flat=True)
+            )
+            issued.extend(_reports_issue(applications, payloads, pushed_to=pushed_to, cause=cause))
     return issued
 
 
