@@ -82,12 +82,13 @@ def test_dashboard_runs_a_fixed_number_of_queries(client: Client, django_assert_
     _complete(applicant)
     ledger_post(applicant=applicant, kind="charge", amount=Decimal("10.00"), description="Fee")
     # session, user, applicant; rules facts (6: no transfer school to prefetch); certificate;
-    # documents; applications; balance; timeline (document history, results, payments)
-    with django_assert_num_queries(16):
+    # documents; applications; balance; timeline (document history, results, payments);
+    # the school verification (1 when there is none) and who checked the status (1)
+    with django_assert_num_queries(18):
         assert client.get(reverse("dashboard")).status_code == 200
     for _ in range(3):
         DocumentFactory(applicant=applicant, kind="translation")
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(18):
         assert client.get(reverse("dashboard")).status_code == 200
 
 

@@ -10,6 +10,8 @@ from applicants.tests.factories import ApplicantFactory
 from certificates.tests.factories import CertificateFactory
 from credentials.models import Document
 from credentials.tests.factories import DocumentFactory
+from verification.services.keys import api_key_issue, organization_get_or_create
+from verification.services.reports import verification_report_create
 
 
 @pytest.mark.django_db
@@ -29,3 +31,19 @@ def test_the_download_button_waits_for_the_rendered_pdf(client: Client) -> None:
     client.force_login(certificate.applicant.user)
     page = client.get(reverse("dashboard")).content.decode()
     assert "being prepared" in page and "Download your certificate" not in page
+
+
+@pytest.mark.django_db
+def test_the_dashboard_names_who_checked_the_status(client: Client) -> None:
+    applicant = ApplicantFactory()
+    board, _ = organization_get_or_create(name="Texas Medical Board", kind="licensing_authority")
+    key, _ = api_key_issue(organization=board)
+    verification_report_create(
+        api_key=key,
+        usmle_id=applicant.usmle_id,
+        last_name=applicant.last_name,
+        date_of_birth=applicant.date_of_birth,
+    )
+    client.force_login(applicant.user)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "Texas Medical Board" in page

@@ -17,8 +17,9 @@ from applicants.services.profile import email_confirmation_refusal
 from certificates.models import Certificate
 from certificates.rules import Assessment
 from certificates.selectors import applicant_assessment
-from credentials.selectors import current_documents
+from credentials.selectors import current_documents, verification_status_for_applicant
 from exams.models import ExamApplication
+from verification.selectors import verification_requests_for_applicant
 
 from .common import applicant_required
 
@@ -122,5 +123,8 @@ def dashboard(request: HttpRequest, applicant: Applicant) -> HttpResponse:
             applicant=applicant, applications=applications, certificate=certificate
         ),
         "certificate_url": certificate_download_url(certificate) if certificate else "",
+        "school_verification": verification_status_for_applicant(applicant),
+        # Who asked about this applicant's status (R-VE-1): the latest ten.
+        "status_checks": list(verification_requests_for_applicant(applicant)[:10]),
     }
     return render(request, "applicants/dashboard.html", context)
