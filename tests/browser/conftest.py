@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connections
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
@@ -64,6 +65,9 @@ def page(browser: Any) -> Iterator[Any]:
     tab.on("load", lambda loaded: _check_width(loaded, problems))
     yield tab
     context.close()
+    # Playwright's event loop leaves this thread's connection open; PostgreSQL then
+    # cannot drop the test database at the end of the run.
+    connections.close_all()
     assert problems == [], f"Errors in the browser: {problems}"
 
 
