@@ -129,6 +129,9 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Staff MFA (ecfmg_portal/admin_site.py): the admin never shows a device's secret or QR code,
+# so an administrator cannot copy another staff member's second factor.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

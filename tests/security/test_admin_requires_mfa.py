@@ -142,3 +142,14 @@ def test_demo_device_gives_a_working_single_use_token(make_staff):
     _, second = staff_device_for_demo(user)
     assert second != token
     assert TOTPDevice.objects.filter(user=user).count() == 1
+
+
+def test_no_one_can_read_a_staff_members_totp_secret_in_the_admin(make_staff):
+    victim = make_staff("victim@ecfmg.test")
+    device = TOTPDevice.objects.create(user=victim, name="phone", confirmed=True)
+    client = verified_client(make_staff("root@ecfmg.test", superuser=True))
+    assert client.get(reverse("admin:otp_totp_totpdevice_config", args=[device.pk])).status_code == 403
+    assert client.get(reverse("admin:otp_totp_totpdevice_qrcode", args=[device.pk])).status_code == 403
+    change = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert change.status_code == 200
+    assert device.key.encode() not in change.content
