@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from .models import FeedAccess, ResidencyApplication, StatusReport, WebhookAttempt, WebhookDelivery
+from .services import feed_access_grant, feed_access_revoke
 from .tasks import webhook_deliver
 from .webhooks import webhook_delivery_resend
 
@@ -28,14 +29,27 @@ class _ReadOnly(admin.ModelAdmin):
 
 @admin.register(FeedAccess)
 class FeedAccessAdmin(admin.ModelAdmin):
+    """Which organization's keys may submit ERAS applications (granted and revoked
+    through the services, so both are audited)."""
+
     list_display = ("organization", "granted_at", "granted_by")
+    list_select_related = ("organization", "granted_by")
     raw_id_fields = ("organization",)
     readonly_fields = ("granted_at", "granted_by")
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
     def save_model(self, request: HttpRequest, obj: FeedAccess, form: Any, change: bool) -> None:
-        if not change:
-            obj.granted_by = request.user  # type: ignore[assignment]
-        super().save_model(request, obj, form, change)
+        access = feed_access_grant(organization=obj.organization, actor=request.user)
+        obj.pk, obj.granted_at, obj.granted_by = access.pk, access.granted_at, access.granted_by
+
+    def delete_model(self, request: HttpRequest, obj: FeedAccess) -> None:
+        feed_access_revoke(access=obj, actor=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[FeedAccess]) -> None:
+        for access in queryset:
+            feed_access_revoke(access=access, actor=request.user)
 
 
 class StatusReportInline(admin.TabularInline):

@@ -50,6 +50,18 @@ def feed_access_grant(*, organization: Organization, actor: Any = None) -> FeedA
     return access
 
 
+def feed_access_revoke(*, access: FeedAccess, actor: Any = None) -> None:
+    """Take the right away: the organization's keys get 403 from the next request."""
+    with transaction.atomic():
+        audit_record(
+            action="eras.feed_access.revoked",
+            obj=access,
+            actor=actor,
+            before={"organization": access.organization_id},
+        )
+        access.delete()
+
+
 def feed_may_submit(*, organization: Organization) -> bool:
     return organization.is_active and FeedAccess.objects.filter(organization=organization).exists()
 

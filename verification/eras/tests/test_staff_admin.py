@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from ecfmg_portal.audit.models import AuditEntry
 from tests.admin.test_changelists_fixed_queries import verified_superuser_client
-from verification.eras.models import WebhookDelivery
+from verification.eras.models import FeedAccess, WebhookDelivery
 from verification.eras.tasks import webhook_deliver
 
 from .conftest import apply, with_webhook
@@ -59,3 +60,18 @@ def test_the_delivery_page_shows_every_attempt(receiver, feed, program):
     )
     assert "503" in page
     assert "Failed, will retry" in page
+
+
+def test_staff_grant_and_revoke_the_feed_right_with_an_audit_trail(feed_plain):
+    client = verified_superuser_client()
+    add = reverse("admin:eras_feedaccess_add")
+    response = client.post(add, {"organization": feed_plain.pk}, follow=True)
+    assert response.status_code == 200
+    access = FeedAccess.objects.get(organization=feed_plain)
+    assert access.granted_by is not None
+
+    client.post(reverse("admin:eras_feedaccess_delete", args=[access.pk]), {"post": "yes"}, follow=True)
+    assert not FeedAccess.objects.exists()
+    assert list(
+        AuditEntry.objects.filter(action__startswith="eras.feed_access").values_list("action", flat=True)
+    ) == ["eras.feed_access.granted", "eras.feed_access.revoked"]
