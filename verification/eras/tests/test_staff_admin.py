@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ecfmg_portal.audit.models import AuditEntry
@@ -75,3 +77,26 @@ def test_staff_grant_and_revoke_the_feed_right_with_an_audit_trail(feed_plain):
     assert list(
         AuditEntry.objects.filter(action__startswith="eras.feed_access").values_list("action", flat=True)
     ) == ["eras.feed_access.granted", "eras.feed_access.revoked"]
+
+
+def test_changelists_run_fixed_queries_whatever_the_rows(receiver, feed, program, other_program):
+    client = verified_superuser_client()
+    urls = [
+        reverse(f"admin:eras_{name}_changelist")
+        for name in ("residencyapplication", "statusreport", "webhookdelivery", "feedaccess")
+    ]
+    with_webhook(program, receiver.url)
+
+    def counts() -> list[int]:
+        result = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            result.append(len(queries))
+        return result
+
+    apply(feed, applicant(), program, other_program)
+    few = counts()
+    for _ in range(4):
+        apply(feed, applicant(), program, other_program)
+    assert counts() == few
