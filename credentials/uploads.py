@@ -34,8 +34,8 @@ import filetype
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from PIL import Image, ImageSequence
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError, PyPdfError
+from pypdf import PdfReader, apply_configuration
+from pypdf.errors import LimitReachedError, PdfReadError, PyPdfError
 
 from ecfmg_portal.errors import DomainError
 
@@ -48,6 +48,17 @@ ALLOWED = {
 MAX_PDF_PAGES = 50
 MAX_IMAGE_PIXELS = 50_000_000  # ~ an A4 page at 600 dpi, twice over
 MAX_PDF_OBJECTS = 200_000
+# Decompression limits while checking a PDF: structure streams (object and cross-reference
+# streams) of a real scan are small; a "zip bomb" stream is refused as damaged.
+MAX_PDF_STREAM_OUTPUT = 4 * 1024 * 1024
+MAX_PDF_OBJECT_STREAMS = 64
+_PDF_LIMITS = {
+    "zlib_maximum_output_length": MAX_PDF_STREAM_OUTPUT,
+    "lzw_maximum_output_length": MAX_PDF_STREAM_OUTPUT,
+    "run_length_maximum_output_length": MAX_PDF_STREAM_OUTPUT,
+    "jbig2_maximum_output_length": MAX_PDF_STREAM_OUTPUT,
+    "array_based_stream_maximum_output_length": MAX_PDF_STREAM_OUTPUT,
+}
 # Pillow refuses (DecompressionBombError) above twice this and warns above it;
 # the warning is turned into a refusal below. Set once for the whole process.
 Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
@@ -170,22 +181,29 @@ def _check_pdf(content: bytes) -> None:
     if _raw_names_are_active(content):
         raise active
     try:
-        reader = PdfReader(io.BytesIO(content), strict=False)
-        if reader.is_encrypted:
-            raise _refuse(
-                "upload_pdf_encrypted", "The PDF is password-protected; upload it without a password."
-            )
-        pages = len(reader.pages)
-        if pages > MAX_PDF_PAGES:
-            raise _refuse("upload_pdf_pages", f"The PDF has more than {MAX_PDF_PAGES} pages.")
-        if pages == 0:
-            raise _refuse("upload_damaged", "The PDF has no pages; it may be damaged.")
-        if _has_active_content(reader):
-            raise active
+        with apply_configuration(**_PDF_LIMITS):
+            _check_pdf_structure(content, active)
     except DomainError:
         raise
     except (PyPdfError, PdfReadError, OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
         raise _refuse("upload_damaged", "The PDF could not be read; it may be damaged.") from exc
+
+
+def _check_pdf_structure(content: bytes, active: DomainError) -> None:
+    reader = PdfReader(io.BytesIO(content), strict=False)
+    if len({stream for stream, _ in reader.xref_objStm.values()}) > MAX_PDF_OBJECT_STREAMS:
+        raise _refuse(
+            "upload_damaged", "The PDF is built in an unusual way; print it to a new PDF and upload that."
+        )
+    if reader.is_encrypted:
+        raise _refuse("upload_pdf_encrypted", "The PDF is password-protected; upload it without a password.")
+    pages = len(reader.pages)
+    if pages > MAX_PDF_PAGES:
+        raise _refuse("upload_pdf_pages", f"The PDF has more than {MAX_PDF_PAGES} pages.")
+    if pages == 0:
+        raise _refuse("upload_damaged", "The PDF has no pages; it may be damaged.")
+    if _has_active_content(reader):
+        raise active
 
 
 def _decoded_name(raw: bytes) -> str:
@@ -233,8 +251,10 @@ def _has_active_content(reader: PdfReader) -> bool:
 def _indirect(reader: PdfReader, number: int) -> object:
     try:
         return reader.get_object(number)
+    except LimitReachedError:
+        raise  # a decompression bomb is refused, not skipped
     except (PyPdfError, ValueError, KeyError, TypeError, OSError):
-        return None
+        return None  # a broken cross-reference entry: lenient viewers skip it too
 
 
 def _resolved(value: object) -> object:

@@ -108,3 +108,12 @@ def test_pdf_with_too_many_pages_is_refused(monkeypatch):
     with pytest.raises(DomainError) as refused:
         check_upload(SimpleUploadedFile("d.pdf", plain_pdf()))
     assert refused.value.code == "upload_pdf_pages"
+
+
+@pytest.mark.parametrize("via", [b"/PieceInfo", b"/Unreferenced"])
+def test_pdf_with_a_decompression_bomb_in_an_object_stream_is_refused(via: bytes):
+    bomb = pdf_with_object_stream(b"<< /Title (" + b"0" * 20_000_000 + b") >>", via=via)
+    assert len(bomb) < 100_000
+    with pytest.raises(DomainError) as refused:
+        check_upload(SimpleUploadedFile("d.pdf", bomb))
+    assert refused.value.code == "upload_damaged"
