@@ -181,7 +181,7 @@ def _check_pdf(content: bytes) -> None:
     if _raw_names_are_active(content):
         raise active
     try:
-        with apply_configuration(**_PDF_LIMITS):
+        with apply_configuration(None, **_PDF_LIMITS):
             _check_pdf_structure(content, active)
     except DomainError:
         raise
