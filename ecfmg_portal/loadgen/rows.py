@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import datetime
 import io
+import json
 import uuid
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from django.db import connection, models
+from django.utils import timezone
 
 Row = dict[str, Any]
 
@@ -40,6 +42,8 @@ def _pg_text(value: Any) -> str:
         return str(value.isoformat())
     if isinstance(value, str):  # str enums (TextChoices members)
         return str(value).translate(_COPY_ESCAPES)
+    if kind is dict or kind is list:  # JSON columns
+        return json.dumps(value).translate(_COPY_ESCAPES)
     raise TypeError(f"No COPY encoding for {kind.__name__}.")
 
 
@@ -53,10 +57,14 @@ def _sqlite_value(value: Any) -> Any:
         return str(value)
     if isinstance(value, uuid.UUID):
         return value.hex
+    if isinstance(value, dict | list):
+        return json.dumps(value)
     return value
 
 
 def _default_for(field: models.Field[Any, Any]) -> Callable[[], Any]:
+    if isinstance(field, models.DateField) and (field.auto_now or field.auto_now_add):
+        return timezone.now if isinstance(field, models.DateTimeField) else timezone.localdate
     if field.has_default():
         default = field.default
         return default if callable(default) else lambda: default
