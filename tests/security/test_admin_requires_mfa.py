@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from ecfmg_portal.admin_site import PortalAdminSite
+from applicants.tests.factories import UserFactory
+from ecfmg_portal.admin_site import PortalAdminSite, staff_verified_required
 from ecfmg_portal.audit.models import AuditEntry
 from ecfmg_portal.security.mfa import staff_device_for_demo
 
@@ -105,8 +108,6 @@ def test_staff_with_a_device_cannot_enrol_another_with_the_password_alone(make_s
 
 
 def test_applicant_cannot_enrol(db):
-    from applicants.tests.factories import UserFactory
-
     client = Client()
     client.force_login(UserFactory())
     assert client.get(reverse("admin:mfa_enrol")).status_code == 302
@@ -153,3 +154,16 @@ def test_no_one_can_read_a_staff_members_totp_secret_in_the_admin(make_staff):
     change = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
     assert change.status_code == 200
     assert device.key.encode() not in change.content
+
+
+def test_staff_pages_outside_the_admin_need_the_second_factor_too(make_staff, rf):
+    view = staff_verified_required(lambda request: HttpResponse("staff data"))
+    user = make_staff()
+    request = rf.get("/staff/report/")
+    request.user = user
+    user.is_verified = lambda: False  # password only
+    assert view(request).status_code == 302
+    user.is_verified = lambda: True
+    assert view(request).content == b"staff data"
+    request.user = AnonymousUser()
+    assert view(request).status_code == 302

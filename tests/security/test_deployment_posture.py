@@ -13,6 +13,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from applicants.tests.factories import UserFactory
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -98,8 +100,6 @@ def test_pages_carry_the_security_headers(url_name):
 
 @pytest.mark.django_db
 def test_signed_in_pages_are_not_stored_by_browsers(client):
-    from applicants.tests.factories import UserFactory
-
     anonymous = client.get(reverse("home"))
     assert "no-store" not in anonymous.get("Cache-Control", "")
     client.force_login(UserFactory())

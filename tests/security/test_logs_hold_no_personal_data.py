@@ -6,6 +6,7 @@ import datetime
 import logging
 import logging.config
 import re
+import sys
 
 import pytest
 from django.conf import settings
@@ -40,8 +41,6 @@ def test_filter_masks_arguments_and_exception_text():
     try:
         raise ValueError("duplicate key a@b.io")
     except ValueError:
-        import sys
-
         record.exc_info = sys.exc_info()
     RedactPersonalData().filter(record)
     assert record.getMessage() == "user [email] born [date]"
