@@ -3,12 +3,15 @@ drops in the middle of a request. No 500 traceback, no lost work, no half-writte
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterator
 
 import pytest
 import redis
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import OperationalError, connection
 from django.test import Client
 from django.urls import reverse
@@ -189,3 +192,14 @@ def test_postgres_backend_killed_mid_request_leaves_no_partial_write(monkeypatch
     connection.close()  # reconnect for the checks
     assert not Document.objects.filter(applicant=applicant).exists()
     assert not DocumentEvent.objects.filter(document__applicant=applicant).exists()
+
+
+@pytest.mark.django_db
+def test_outbox_is_emptied_by_beat_and_by_the_command(broker_down, settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["outbox-resend"]
+    celery_app.loader.import_default_modules()  # what a worker does at start (autodiscovery)
+    assert entry["task"] in celery_app.tasks  # beat names a task the worker knows
+    PendingTask.objects.create(task_id="t-1", name="certificates.tasks.evaluate_certification", args=[1])
+    with pytest.raises(CommandError):
+        call_command("outbox_resend", stdout=io.StringIO())  # broker still down: exit 1
+    assert PendingTask.objects.filter(task_id="t-1", attempts=1).exists()
