@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
@@ -52,7 +52,17 @@ class DatabaseUnavailableMiddleware:
             request.path,
             exception.__class__.__name__,
         )
-        response = render(request, "503.html", status=503)
+        if request.path.startswith("/api/"):
+            # The API's error shape (api.md): {"code": ..., "detail": ...}.
+            response: HttpResponse = JsonResponse(
+                {
+                    "code": "unavailable",
+                    "detail": "Temporarily unavailable; nothing was changed. Retry later.",
+                },
+                status=503,
+            )
+        else:
+            response = render(request, "503.html", status=503)
         response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
         add_never_cache_headers(response)
         return response

@@ -4,6 +4,7 @@ drops in the middle of a request. No 500 traceback, no lost work, no half-writte
 from __future__ import annotations
 
 import io
+import json
 import os
 from collections.abc import Iterator
 
@@ -12,7 +13,8 @@ import redis
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import OperationalError, connection
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from kombu import pools as kombu_pools
@@ -24,6 +26,7 @@ from ecfmg_portal.audit.models import AuditEntry
 from ecfmg_portal.celery import app as celery_app
 from ecfmg_portal.outbox.models import PendingTask
 from ecfmg_portal.outbox.services import outbox_resend
+from ecfmg_portal.security.middleware import DatabaseUnavailableMiddleware
 
 from .hostile_files import plain_pdf
 
@@ -203,3 +206,18 @@ def test_outbox_is_emptied_by_beat_and_by_the_command(broker_down, settings):
     with pytest.raises(CommandError):
         call_command("outbox_resend", stdout=io.StringIO())  # broker still down: exit 1
     assert PendingTask.objects.filter(task_id="t-1", attempts=1).exists()
+
+
+@pytest.mark.parametrize("exception", [OperationalError("gone"), InterfaceError("connection already closed")])
+def test_api_clients_get_the_api_error_shape_when_the_database_is_gone(rf, exception):
+    middleware = DatabaseUnavailableMiddleware(lambda request: HttpResponse())
+    response = middleware.process_exception(rf.post("/api/v1/verifications/"), exception)
+    assert response is not None
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert json.loads(response.content)["code"] == "unavailable"
+
+
+def test_other_errors_are_left_to_the_500_handler(rf):
+    middleware = DatabaseUnavailableMiddleware(lambda request: HttpResponse())
+    assert middleware.process_exception(rf.get("/documents/"), RuntimeError("boom")) is None
