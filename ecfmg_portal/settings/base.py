@@ -129,6 +129,10 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Behind N trusted proxies the client is the N-th X-Forwarded-For entry from the right
+# (ecfmg_portal/security/client_ip.py); 0 = no proxy, REMOTE_ADDR is the client.
+TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "ecfmg_portal.security.client_ip.client_ip"
 # Staff MFA (ecfmg_portal/admin_site.py): the admin never shows a device's secret or QR code,
 # so an administrator cannot copy another staff member's second factor.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True

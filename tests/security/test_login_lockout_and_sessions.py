@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from applicants.models import User
 from applicants.tests.factories import UserFactory
+from ecfmg_portal.security.client_ip import client_ip
 
 from .conftest import STAFF_PASSWORD
 
@@ -121,3 +122,49 @@ def test_logout_invalidates_the_session(client, axes_reset):
     response = replay.get(reverse("dashboard"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(
+    ("hops", "forwarded", "expected"),
+    [
+        (0, "203.0.113.5", "10.0.0.1"),  # no proxy: the header is the client's own words
+        (1, "203.0.113.5", "203.0.113.5"),
+        (1, "6.6.6.6, 203.0.113.5", "203.0.113.5"),  # a spoofed left part is ignored
+        (2, "203.0.113.5, 10.0.0.9", "203.0.113.5"),
+        (1, "", "10.0.0.1"),
+        (1, "not-an-address", "10.0.0.1"),
+    ],
+)
+def test_client_address_behind_trusted_proxies(rf, settings, hops, forwarded, expected):
+    settings.TRUSTED_PROXY_COUNT = hops
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == expected
+
+
+def test_behind_a_proxy_one_clients_failures_do_not_lock_out_the_others(settings, axes_reset):
+    settings.TRUSTED_PROXY_COUNT = 1
+    victim = UserFactory(email="behind-proxy@example.com")
+    attacker, honest = Client(), Client()
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        attacker.post(
+            reverse("login"),
+            {"username": f"guess{n}@example.com", "password": "wrong-password"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR="198.51.100.66",
+        )
+    blocked = attacker.post(
+        reverse("login"),
+        {"username": victim.email, "password": APPLICANT_PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.66",
+    )
+    assert blocked.status_code == 429
+    # Same proxy (REMOTE_ADDR), another client: not locked.
+    response = honest.post(
+        reverse("login"),
+        {"username": victim.email, "password": APPLICANT_PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="192.0.2.200",
+    )
+    assert response.status_code == 302
+    assert _signed_in(honest)
