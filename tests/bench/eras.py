@@ -23,7 +23,7 @@ from verification.models import Organization
 from .common import BenchResult, QueryCounter
 from .workers import broker_available, celery_workers, redis_flush
 
-APPLICANTS = int(os.environ.get("BENCH_ERAS_APPLICANTS", "1000"))
+APPLICANTS = int(os.environ.get("BENCH_ERAS_APPLICANTS", "200"))
 PROGRAMS = 30
 WORKERS = int(os.environ.get("BENCH_ERAS_CONCURRENCY", "2"))
 # "prefork" (processes, as for CPU-bound work) or "threads" (webhook pushes wait on the network).
@@ -89,7 +89,10 @@ def _applications(season: str, programs: list[Organization]) -> list[int]:
 
 
 def bench_eras() -> BenchResult:
-    result = BenchResult("eras", f"ERAS fan-out: status reports x {PROGRAMS} programs, webhooks on loopback")
+    result = BenchResult(
+        "eras" if POOL == "prefork" else f"eras-{POOL}",
+        f"ERAS fan-out: status reports x {PROGRAMS} programs, webhooks on loopback (Celery --pool {POOL})",
+    )
     if not broker_available():
         result.skipped = "no Redis broker at BENCH_CELERY_BROKER_URL."
         return result

@@ -13,7 +13,11 @@ import os
 
 BENCH_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/ecfmg_bench"
 os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", BENCH_DATABASE_URL)
-os.environ.setdefault("API_RATE_PER_KEY", "100000000/day")
+# A one-second window: the throttle's history per key stays as short as in production
+# (120/minute), while never refusing the load generator.
+os.environ.setdefault("API_RATE_PER_KEY", "100000/second")
+# Rate-limit counters shared by every gunicorn worker, as production must have them.
+os.environ.setdefault("CACHE_URL", os.environ.get("BENCH_CELERY_BROKER_URL", "redis://127.0.0.1:6379/10"))
 os.environ.setdefault("WEBHOOK_ALLOW_PRIVATE", "true")
 
 from ecfmg_portal.settings.base import *  # noqa: E402, F403
