@@ -22,6 +22,7 @@ from applicants.services.identity import LOCKED_IDENTITY_FIELDS, applicant_issue
 from credentials.models import School
 from ecfmg_portal.audit.services import audit_record
 from ecfmg_portal.errors import Conflict, DomainError
+from ecfmg_portal.events import applicant_status_changed
 from exams.models import ExamApplication
 from exams.services import exam_application_create
 
@@ -339,6 +340,8 @@ def identity_change_request_decide(
                 actor=actor,
                 after={"fields": sorted(values), "change_request": change_request.pk},
             )
+            # Status reports print the name as on the diploma: programs get the corrected one.
+            applicant_status_changed(applicant_id=applicant.pk, cause="identity.corrected")
         audit_record(
             action="identity_change_request.decided",
             obj=change_request,

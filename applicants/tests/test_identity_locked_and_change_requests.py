@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from unittest import mock
 from typing import Any
 
 import pytest
@@ -148,3 +149,12 @@ def test_the_correction_form_needs_at_least_one_change(client: Client) -> None:
     )
     assert response.status_code == 200
     assert "at least one detail" in response.content.decode()
+
+
+def test_an_approved_correction_announces_a_status_change() -> None:
+    """ERAS status reports print the name as on the diploma: a correction must reach them."""
+    applicant = make_applicant()
+    request = identity_change_request_create(applicant=applicant, changes={"last_name": "Núñez"}, reason="x")
+    with mock.patch("applicants.services.profile.applicant_status_changed") as announce:
+        identity_change_request_decide(change_request=request, approve=True, actor=_staff())
+    announce.assert_called_once_with(applicant_id=applicant.pk, cause="identity.corrected")
