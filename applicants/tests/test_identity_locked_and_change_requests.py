@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import datetime
-from unittest import mock
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.test import Client
