@@ -42,7 +42,9 @@ PHONE = {"width": 375, "height": 812}
 SCREENSHOTS = Path(__file__).resolve().parent.parent.parent / "docs" / "screenshots"
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: a sync Playwright left running holds an asyncio loop on
+# this thread, and any other test that starts Playwright (school-link journey) then fails.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
         if os.environ.get("REQUIRE_SERVICES") == "1":

@@ -33,6 +33,7 @@ def test_a_certified_applicant_sees_every_requirement_met_and_the_certificate(pa
         verification_code="c" * 32,
         exam_requirements_met_on=datetime.date(2025, 6, 1),
         issued_on=timezone.localdate(),
+        pdf="certificates/rendered.pdf",  # the worker has rendered it: the download is offered
     )
 
     # Log in with the keyboard only: the e-mail field has the focus when the page opens.
