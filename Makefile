@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck bench bench-tools install migrate demo clean browsers
+.PHONY: run test suite lint typecheck bench bench-tools install migrate demo clean browsers
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,7 +45,10 @@ typecheck: install
 	$(BIN)/mypy .
 
 ## make test: lint, types, then the whole suite (browser tests included).
-test: install browsers lint typecheck
+test: install browsers lint typecheck suite
+
+## make suite: the test suite alone (pytest), on whatever DATABASE_URL says.
+suite: install
 	mkdir -p var
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
 
