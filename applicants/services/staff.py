@@ -50,9 +50,22 @@ GROUP_PERMISSIONS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
         ("eras", ("view_", "add_", "change_")),
         ("audit", ("view_",)),
         ("auth", ("view_", "add_", "change_")),
-        ("otp_totp", ("view_", "add_", "change_", "delete_")),
+        # View and remove a lost device only: adding one for someone else would let an
+        # administrator pass that person's second factor. Staff enrol their own.
+        ("otp_totp", ("view_", "delete_")),
+        ("otp_static", ("view_", "delete_")),
     ],
 }
+
+
+# Records that are facts once written: corrections are new entries, never edits.
+NEVER_GRANTED: tuple[tuple[str, str], ...] = (
+    ("applicants", "change_ledgerentry"),
+    ("applicants", "delete_ledgerentry"),
+    ("applicants", "change_providerevent"),
+    ("audit", "change_auditentry"),
+    ("audit", "delete_auditentry"),
+)
 
 
 def permissions_for(group_name: str) -> list[Permission]:
@@ -61,6 +74,8 @@ def permissions_for(group_name: str) -> list[Permission]:
         for code in codes:
             lookup = {"codename__startswith": code} if code.endswith("_") else {"codename": code}
             condition |= Q(content_type__app_label=app_label, **lookup)
+    for app_label, codename in NEVER_GRANTED:
+        condition &= ~Q(content_type__app_label=app_label, codename=codename)
     return list(Permission.objects.filter(condition))
 
 

@@ -97,42 +97,50 @@ def document_submit(
         raise DomainError("invalid_issue_date", "The issue date cannot be in the future.", field="issue_date")
     checked = check_upload(upload)
     assert upload is not None
-    with transaction.atomic():
-        previous = list(
-            Document.objects.select_for_update()
-            .filter(applicant=applicant, kind=kind)
-            .exclude(status__in=[Document.Status.REPLACED])
-        )
-        if any(
-            d.status in (Document.Status.VERIFIED, Document.Status.SENT_FOR_VERIFICATION) for d in previous
-        ):
-            raise DomainError(
-                "document_locked",
-                "This document is being verified or already verified; contact ECFMG to change it.",
-                field="kind",
+    stored_name = ""
+    try:
+        with transaction.atomic():
+            previous = list(
+                Document.objects.select_for_update()
+                .filter(applicant=applicant, kind=kind)
+                .exclude(status__in=[Document.Status.REPLACED])
             )
-        stored_name = _store(applicant, checked)
-        for old in previous:
-            _transition(old, Document.Status.REPLACED, actor=actor, note="Replaced by a new upload.")
-        document = Document.objects.create(
-            applicant=applicant,
-            kind=kind,
-            file=stored_name,
-            content_type=checked.content_type,
-            size=checked.size,
-            sha256=checked.sha256,
-            original_name=_display_name(upload),
-            language=language,
-            issue_date=issue_date,
-        )
-        DocumentEvent.objects.create(document=document, to_status=document.status, actor=_person(actor))
-        audit_record(
-            action="document.received",
-            obj=document,
-            actor=actor,
-            after={"kind": kind, "status": document.status},
-        )
-        applicant_status_changed(applicant_id=applicant.pk, cause="document.received")
+            if any(
+                d.status in (Document.Status.VERIFIED, Document.Status.SENT_FOR_VERIFICATION)
+                for d in previous
+            ):
+                raise DomainError(
+                    "document_locked",
+                    "This document is being verified or already verified; contact ECFMG to change it.",
+                    field="kind",
+                )
+            stored_name = _store(applicant, checked)
+            for old in previous:
+                _transition(old, Document.Status.REPLACED, actor=actor, note="Replaced by a new upload.")
+            document = Document.objects.create(
+                applicant=applicant,
+                kind=kind,
+                file=stored_name,
+                content_type=checked.content_type,
+                size=checked.size,
+                sha256=checked.sha256,
+                original_name=_display_name(upload),
+                language=language,
+                issue_date=issue_date,
+            )
+            DocumentEvent.objects.create(document=document, to_status=document.status, actor=_person(actor))
+            audit_record(
+                action="document.received",
+                obj=document,
+                actor=actor,
+                after={"kind": kind, "status": document.status},
+            )
+            applicant_status_changed(applicant_id=applicant.pk, cause="document.received")
+    except BaseException:
+        # The row was rolled back: the file it would have pointed to must not stay behind.
+        if stored_name:
+            default_storage.delete(stored_name)
+        raise
     return document
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 import io
+from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -107,3 +109,16 @@ def test_transfer_transcript_needs_declared_transfer_credit() -> None:
         document_submit(
             applicant=ApplicantFactory(transfer_years=0), kind="transfer_transcript", upload=pdf()
         )
+
+
+def test_a_failed_save_leaves_no_file_behind(settings) -> None:
+    """A rollback after the file was written removes the file: no orphan scans in storage."""
+    graduate = ApplicantFactory()
+    media = settings.MEDIA_ROOT
+    with (
+        mock.patch("credentials.services.documents.audit_record", side_effect=RuntimeError("database gone")),
+        pytest.raises(RuntimeError),
+    ):
+        document_submit(applicant=graduate, kind="diploma", upload=pdf())
+    assert not Document.objects.exists()
+    assert not [p for p in Path(media).rglob("*") if p.is_file()]
