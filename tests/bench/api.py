@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.test import Client
 
 from applicants.models import Applicant
@@ -23,7 +24,7 @@ from applicants.services.identity import fold_name
 from verification.models import Organization
 from verification.services.keys import api_key_issue, organization_get_or_create
 
-from .common import BASE_DIR, BIN, BenchResult, profile_top
+from .common import BASE_DIR, BIN, BenchResult, SqlTimer, profile_top
 
 CONNECTIONS = 32
 TARGET_RATIO = 0.5
@@ -171,7 +172,12 @@ def _bench_key() -> str:
 
 
 def bench_api() -> BenchResult:
-    result = BenchResult("api", f"Verification API under load ({CONNECTIONS} connections, loopback)")
+    async_commit = settings.SYNCHRONOUS_COMMIT == "off"
+    result = BenchResult(
+        "api-async-commit" if async_commit else "api",
+        f"Verification API under load ({CONNECTIONS} connections, loopback)"
+        + (", what-if: synchronous_commit=off" if async_commit else ""),
+    )
     try:
         subprocess.run(["wrk", "--version"], capture_output=True, check=False)
     except FileNotFoundError:
@@ -214,14 +220,16 @@ def bench_api() -> BenchResult:
         f"{api['requests']:,.0f} API requests, {floor['requests']:,.0f} floor requests. wrk, gunicorn and "
         "PostgreSQL share the same cores."
     )
-    result.profile = _profile_in_process(key, bodies[:200])
+    result.profile = _profile_in_process(key, bodies[:200], result)
     result.notes.append(
-        "Profile: 200 verification requests in-process (Django test Client), sorted by cumulative time."
+        "In-process figures and profile: 200 verification requests through the Django test Client "
+        "(no network, no wrk), profile sorted by own time."
     )
     return result
 
 
-def _profile_in_process(key: str, bodies: list[str]) -> str:
+def _profile_in_process(key: str, bodies: list[str], result: BenchResult) -> str:
+    """One request's cost without the network: total, SQL and commit share, and a profile."""
     client = Client()
 
     def requests() -> None:
@@ -234,5 +242,25 @@ def _profile_in_process(key: str, bodies: list[str]) -> str:
             )
             assert response.status_code == 201, response.status_code
 
+    def floor() -> None:
+        for body in bodies:
+            client.post("/bench/floor/", data=body, content_type="application/json")
+
     requests()  # warm
-    return profile_top(requests, limit=16)
+    floor()
+    sql = SqlTimer()
+    with sql:
+        started = time.perf_counter()
+        requests()
+        elapsed = time.perf_counter() - started
+    floor_started = time.perf_counter()
+    floor()
+    floor_elapsed = time.perf_counter() - floor_started
+    n = len(bodies)
+    result.add("in-process, no network: floor per request", f"{floor_elapsed / n * 1000:.1f} ms")
+    result.add("in-process, no network: API per request", f"{elapsed / n * 1000:.1f} ms")
+    result.add(
+        "  of which SQL: statements / time in execute (final COMMIT excluded)",
+        f"{sql.count / n:.0f} / {sql.seconds / n * 1000:.1f} ms",
+    )
+    return profile_top(requests, limit=22, sort="tottime")

@@ -88,6 +88,21 @@ class QueryCounter:
         self._wrapper.__exit__(*exc)
 
 
+class SqlTimer(QueryCounter):
+    """A QueryCounter that also adds up the time spent in the database (commits included)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seconds = 0.0
+
+    def __call__(self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return super().__call__(execute, sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
+
+
 def median_ms(samples: Sequence[float]) -> float:
     return statistics.median(samples) * 1000
 

@@ -15,7 +15,7 @@ from typing import Any
 from .common import BASE_DIR, BenchResult
 
 DOC = BASE_DIR / "docs" / "benchmarks.md"
-ORDER = ("sweep", "pages", "api", "pdf", "eras", "eras-threads")
+ORDER = ("sweep", "pages", "api", "api-async-commit", "pdf", "eras", "eras-threads")
 DATA_RE = re.compile(r"<!-- bench-data\n(.*?)\n-->", re.DOTALL)
 ANALYSIS_MARKER = "<!-- Analysis: written by hand, kept when the figures above are regenerated. -->"
 

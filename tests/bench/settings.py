@@ -26,6 +26,11 @@ from ecfmg_portal.settings.base import DATABASES, VAR_DIR  # noqa: E402
 DEBUG = False
 DATABASES["default"]["CONN_MAX_AGE"] = 600
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# What-if for write-heavy paths: BENCH_SYNCHRONOUS_COMMIT=off stands in for storage with a
+# fast WAL flush (commits then cost what they would on NVMe). Never for real data.
+SYNCHRONOUS_COMMIT = os.environ.get("BENCH_SYNCHRONOUS_COMMIT", "on")
+if SYNCHRONOUS_COMMIT == "off":
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
 ROOT_URLCONF = "tests.bench.floor_urls"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
