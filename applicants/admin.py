@@ -16,6 +16,7 @@ from applicants.notifications import admin as notifications_admin  # noqa: F401 
 from applicants.payments import admin as payments_admin  # noqa: F401 - registers the ledger admins
 from applicants.services import profile
 from certificates.selectors import applicant_assessment
+from ecfmg_portal.admin_lists import LargeTableAdmin
 from ecfmg_portal.errors import DomainError
 
 from .models import Applicant, IdentityChangeRequest, User
@@ -39,10 +40,11 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Applicant)
-class ApplicantAdmin(admin.ModelAdmin[Applicant]):
+class ApplicantAdmin(LargeTableAdmin):
     list_display = ("usmle_id", "last_name", "given_names", "school", "graduation_date", "created_at")
     list_select_related = ("school",)
     search_fields = ("=usmle_id", "last_name", "given_names", "user__email")
+    usmle_id_lookup = "usmle_id"
     list_filter = ("school__country", "created_at")
     show_full_result_count = False  # no COUNT(*) over every applicant on each page
     readonly_fields = (

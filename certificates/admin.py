@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
+from ecfmg_portal.admin_lists import LargeTableAdmin
 from ecfmg_portal.errors import DomainError
 
 from .models import Certificate
@@ -29,7 +30,7 @@ class RevokeForm(forms.Form):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin[Certificate]):
+class CertificateAdmin(LargeTableAdmin):
     list_display = (
         "number",
         "applicant",
@@ -41,6 +42,7 @@ class CertificateAdmin(admin.ModelAdmin[Certificate]):
     list_select_related = ("applicant",)
     list_filter = ("status", "issued_on")
     search_fields = ("=number", "=applicant__usmle_id", "applicant__last_name")
+    usmle_id_lookup = "applicant__usmle_id"
     show_full_result_count = False
     actions = ("reprint", "revoke")
     readonly_fields = (

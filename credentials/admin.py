@@ -40,6 +40,7 @@ from credentials.services.school_verification import (
     school_verification_request,
     school_verification_resend,
 )
+from ecfmg_portal.admin_lists import LargeTableAdmin
 from ecfmg_portal.errors import DomainError
 
 
@@ -68,13 +69,13 @@ class DocumentEventInline(admin.TabularInline[DocumentEvent, Document]):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin[Document]):
+class DocumentAdmin(LargeTableAdmin):
     list_display = ("pk", "applicant", "kind", "source", "status", "created_at", "download")
     list_filter = ("status", "kind", "source")
     list_select_related = ("applicant",)
-    search_fields = ("applicant__usmle_id",)
-    date_hierarchy = "created_at"
-    ordering = ("created_at",)
+    search_fields = ("=applicant__usmle_id",)
+    usmle_id_lookup = "applicant__usmle_id"
+    ordering = ("created_at",)  # the review queue: oldest first (indexed)
     inlines = (DocumentEventInline,)
     actions = ("send_for_verification",)
     readonly_fields = (
@@ -183,11 +184,10 @@ class DocumentAdmin(admin.ModelAdmin[Document]):
 
 
 @admin.register(DocumentEvent)
-class DocumentEventAdmin(admin.ModelAdmin[DocumentEvent]):
+class DocumentEventAdmin(LargeTableAdmin):
     list_display = ("at", "document", "from_status", "to_status", "actor")
     list_filter = ("to_status",)
     list_select_related = ("document", "actor")
-    date_hierarchy = "at"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

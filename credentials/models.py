@@ -110,6 +110,8 @@ class Document(models.Model):
         indexes = [
             models.Index(fields=["applicant", "kind", "status"]),
             models.Index(fields=["status", "created_at"]),
+            # The staff document list, oldest first, unfiltered.
+            models.Index(fields=["created_at"], name="credentials_doc_created_idx"),
         ]
 
     def __str__(self) -> str:

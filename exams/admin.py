@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
+from ecfmg_portal.admin_lists import LargeTableAdmin
 from ecfmg_portal.errors import DomainError
 
 from .models import ExamApplication, ExamResult
@@ -16,11 +17,12 @@ from .services import exam_result_record
 
 
 @admin.register(ExamApplication)
-class ExamApplicationAdmin(admin.ModelAdmin[ExamApplication]):
+class ExamApplicationAdmin(LargeTableAdmin):
     list_display = ("applicant", "exam", "eligibility_start", "eligibility_end", "created_at")
     list_select_related = ("applicant",)
     list_filter = ("exam",)
     search_fields = ("=applicant__usmle_id", "applicant__last_name")
+    usmle_id_lookup = "applicant__usmle_id"
     readonly_fields = ("applicant", "exam", "eligibility_start", "eligibility_end", "fee", "created_at")
     show_full_result_count = False
 
@@ -56,13 +58,13 @@ class ExamResultForm(forms.ModelForm[ExamResult]):
 
 
 @admin.register(ExamResult)
-class ExamResultAdmin(admin.ModelAdmin[ExamResult]):
+class ExamResultAdmin(LargeTableAdmin):
     form = ExamResultForm
     list_display = ("applicant", "exam", "test_date", "outcome", "source", "recorded_at")
     list_select_related = ("applicant",)
     list_filter = ("exam", "outcome", "source")
     search_fields = ("=applicant__usmle_id", "applicant__last_name")
-    date_hierarchy = "test_date"
+    usmle_id_lookup = "applicant__usmle_id"
     autocomplete_fields = ("applicant",)
     show_full_result_count = False
 

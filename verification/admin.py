@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from ecfmg_portal.admin_lists import LargeTableAdmin
 from ecfmg_portal.errors import DomainError
 
 from .models import ApiKey, ExamResultImport, Organization, VerificationReport, VerificationRequest
@@ -95,7 +96,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
         return False  # revoke instead: the log keeps pointing at the key
 
 
-class _ReadOnlyLogAdmin(admin.ModelAdmin):
+class _ReadOnlyLogAdmin(LargeTableAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -112,18 +113,18 @@ class VerificationRequestAdmin(_ReadOnlyLogAdmin):
 
     list_display = ("requested_at", "organization", "outcome", "usmle_id", "applicant", "report")
     list_filter = ("outcome", "organization__kind", "organization")
-    search_fields = ("usmle_id", "organization__name")
+    search_fields = ("=usmle_id", "organization__name")
+    usmle_id_lookup = "usmle_id"
     list_select_related = ("organization", "applicant", "report")
-    date_hierarchy = "requested_at"
 
 
 @admin.register(VerificationReport)
 class VerificationReportAdmin(_ReadOnlyLogAdmin):
     list_display = ("generated_at", "organization", "applicant", "certification_status")
     list_filter = ("organization__kind", "organization")
-    search_fields = ("applicant__usmle_id", "organization__name", "verification_code")
+    search_fields = ("=applicant__usmle_id", "organization__name", "=verification_code")
+    usmle_id_lookup = "applicant__usmle_id"
     list_select_related = ("organization", "applicant")
-    date_hierarchy = "generated_at"
     fields = ("id", "organization", "applicant", "generated_at", "verification_code", "payload")
     readonly_fields = fields
 

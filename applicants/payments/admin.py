@@ -17,6 +17,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from applicants.models import LedgerEntry
+from ecfmg_portal.admin_lists import LargeTableAdmin
 
 from .models import ProviderEvent
 from .services import ledger_record_by_staff
@@ -64,12 +65,12 @@ class StaffLedgerEntryForm(forms.ModelForm):
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(admin.ModelAdmin):
+class LedgerEntryAdmin(LargeTableAdmin):
     list_display = ("created_at", "applicant", "kind", "amount", "description", "reference", "created_by")
     list_filter = ("kind", "created_at")
     list_select_related = ("applicant", "created_by")
-    search_fields = ("applicant__usmle_id", "reference", "description")
-    date_hierarchy = "created_at"
+    search_fields = ("=applicant__usmle_id", "reference", "description")
+    usmle_id_lookup = "applicant__usmle_id"
     raw_id_fields = ("applicant",)
     readonly_fields = (
         "applicant",

@@ -220,7 +220,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": env.integer("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
 }
 CELERY_TASK_ROUTES = {
-    "certificates.*": {"queue": "pdf"},
+    # Rendering is slow and CPU-bound: its own queue, so it never delays e-mails or webhooks.
+    "certificates.tasks.render_certificate_pdf": {"queue": "pdf"},
+    "certificates.tasks.send_certificate_issued_email": {"queue": "email"},
     "credentials.tasks.*": {"queue": "email"},
     "applicants.notifications.tasks.*": {"queue": "email"},
     "verification.tasks.*": {"queue": "webhooks"},

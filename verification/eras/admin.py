@@ -10,6 +10,8 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from ecfmg_portal.admin_lists import LargeTableAdmin
+
 from .models import FeedAccess, ResidencyApplication, StatusReport, WebhookAttempt, WebhookDelivery
 from .services import feed_access_grant, feed_access_revoke
 from .tasks import webhook_deliver
@@ -65,21 +67,22 @@ class StatusReportInline(admin.TabularInline):
 
 
 @admin.register(ResidencyApplication)
-class ResidencyApplicationAdmin(_ReadOnly):
+class ResidencyApplicationAdmin(_ReadOnly, LargeTableAdmin):
     list_display = ("id", "applicant", "program", "season", "received_at")
     list_filter = ("season",)
     list_select_related = ("applicant", "program")
-    search_fields = ("applicant__usmle_id", "program__acgme_program_id", "program__name")
+    search_fields = ("=applicant__usmle_id", "program__acgme_program_id", "program__name")
+    usmle_id_lookup = "applicant__usmle_id"
     inlines = (StatusReportInline,)
 
 
 @admin.register(StatusReport)
-class StatusReportAdmin(_ReadOnly):
+class StatusReportAdmin(_ReadOnly, LargeTableAdmin):
     list_display = ("public_id", "application", "program", "version", "cause", "generated_at")
     list_select_related = ("application", "program")
     list_filter = ("cause",)
-    search_fields = ("public_id", "application__applicant__usmle_id", "program__acgme_program_id")
-    date_hierarchy = "generated_at"
+    search_fields = ("public_id", "=application__applicant__usmle_id", "program__acgme_program_id")
+    usmle_id_lookup = "application__applicant__usmle_id"
 
 
 class WebhookAttemptInline(admin.TabularInline):
