@@ -56,9 +56,33 @@ def generate_usmle_id() -> str:
     return body + luhn_check_digit(body)
 
 
+# Letters that Unicode does not decompose into a base letter plus an accent, spelled
+# as a person typing on an English keyboard would (Turkish dotless i -> "i", "Øberg" -> "OBERG").
+_LATIN_LETTERS = str.maketrans(
+    {
+        "\u0131": "i",  # dotless i
+        "ø": "o",
+        "Ø": "o",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "ß": "ss",
+        "đ": "d",
+        "Đ": "d",
+        "ł": "l",
+        "Ł": "l",
+        "þ": "th",
+        "Þ": "th",
+        "ð": "d",
+        "Ð": "d",
+    }
+)
+
+
 def fold_name(name: str) -> str:
     """Case- and accent-free form used only for matching ("Núñez" -> "nunez")."""
-    decomposed = unicodedata.normalize("NFKD", name)
+    decomposed = unicodedata.normalize("NFKD", name.translate(_LATIN_LETTERS))
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(stripped.casefold().replace("-", " ").replace("'", "").split())
 
