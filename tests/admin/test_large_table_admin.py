@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applicants.tests.factories import ApplicantFactory
-from ecfmg_portal.admin_lists import LargeTableAdmin
+from ecfmg_portal.admin_lists import EstimatedCountPaginator, LargeTableAdmin
 from exams.models import ExamResult
 from exams.tests.factories import ExamResultFactory
 from tests.admin.test_changelists_fixed_queries import verified_superuser_client
@@ -48,3 +48,27 @@ def test_a_usmle_id_search_matches_that_id_only() -> None:
     assert list(response.context["cl"].result_list) == list(ExamResult.objects.filter(applicant=wanted))
     # Exact match on the ID: no LIKE over names.
     assert not [q for q in queries.captured_queries if "LIKE" in q["sql"].upper()]
+
+
+@pytest.mark.django_db
+def test_an_unfiltered_postgresql_list_is_counted_from_statistics(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No COUNT(*) over the whole table for the page links; a filtered list is exact."""
+    if connection.vendor != "postgresql":
+        pytest.skip("planner statistics exist on PostgreSQL only")
+    for _ in range(3):
+        ExamResultFactory()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE exams_examresult")
+    monkeypatch.setattr("ecfmg_portal.admin_lists.ESTIMATE_ABOVE", 0)
+    paginator = EstimatedCountPaginator(ExamResult.objects.order_by("-pk"), 50)
+    with CaptureQueriesContext(connection) as queries:
+        assert paginator.count == 3
+    assert "COUNT(" not in queries.captured_queries[0]["sql"].upper()
+    filtered = EstimatedCountPaginator(ExamResult.objects.filter(outcome="fail").order_by("-pk"), 50)
+    assert filtered.count == ExamResult.objects.filter(outcome="fail").count()
+
+
+@pytest.mark.django_db
+def test_small_tables_are_counted_exactly() -> None:
+    ExamResultFactory()
+    assert EstimatedCountPaginator(ExamResult.objects.order_by("-pk"), 50).count == 1
