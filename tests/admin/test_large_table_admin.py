@@ -24,6 +24,7 @@ LARGE = [
     "certificates.certificate",
     "eras.residencyapplication",
     "eras.statusreport",
+    "eras.webhookdelivery",
     "verification.verificationreport",
     "verification.verificationrequest",
 ]

@@ -97,7 +97,7 @@ class WebhookAttemptInline(admin.TabularInline):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(_ReadOnly):
+class WebhookDeliveryAdmin(_ReadOnly, LargeTableAdmin):
     list_display = (
         "public_id",
         "program",
