@@ -70,3 +70,17 @@ class LargeTableAdmin(admin.ModelAdmin[Any]):
         if self.usmle_id_lookup and usmle_id_is_valid(term):
             return queryset.filter(**{self.usmle_id_lookup: term}), False
         return super().get_search_results(request, queryset, search_term)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
+    """Rows written only by services (audit entries, outbox, sent e-mails): staff look,
+    nobody adds, edits or deletes by hand."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

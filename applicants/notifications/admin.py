@@ -5,18 +5,18 @@ Imported by ``applicants/admin.py`` so that admin autodiscovery registers it.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+
+from ecfmg_portal.admin_lists import ReadOnlyAdmin
 
 from .models import ApplicantNotification
 from .services import applicant_notifications_resend
 
 
 @admin.register(ApplicantNotification)
-class ApplicantNotificationAdmin(admin.ModelAdmin):
+class ApplicantNotificationAdmin(ReadOnlyAdmin):
     list_display = ("key", "applicant", "subject", "status", "attempts", "created_at", "sent_at")
     list_filter = ("status",)
     list_select_related = ("applicant",)
@@ -36,15 +36,6 @@ class ApplicantNotificationAdmin(admin.ModelAdmin):
         "sent_at",
     )
     readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_resend_permission(self, request: HttpRequest) -> bool:
         # Rows are never edited by hand; the model's change permission grants the resend.

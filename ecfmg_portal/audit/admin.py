@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
+
+from ecfmg_portal.admin_lists import ReadOnlyAdmin
 
 from .models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ("sequence", "at", "action", "object_type", "object_id", "actor_label")
     list_filter = ("action", "object_type")
     search_fields = ("=object_id", "action", "=entry_hash")
@@ -32,12 +31,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
         "entry_hash",
     )
     actions = None
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

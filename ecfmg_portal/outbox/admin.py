@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
+
+from ecfmg_portal.admin_lists import ReadOnlyAdmin
 
 from .models import PendingTask
 
 
 @admin.register(PendingTask)
-class PendingTaskAdmin(admin.ModelAdmin[PendingTask]):
+class PendingTaskAdmin(ReadOnlyAdmin):
     list_display = ("name", "task_id", "created_at", "attempts", "next_attempt_at", "last_error")
     list_filter = ("name",)
     ordering = ("next_attempt_at",)
@@ -27,12 +26,3 @@ class PendingTaskAdmin(admin.ModelAdmin[PendingTask]):
         "last_error",
     )
     actions = None
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
