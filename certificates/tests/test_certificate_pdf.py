@@ -109,3 +109,10 @@ def test_it_renders_to_a_png(tmp_path):
         assert len(image.convert("RGB").getcolors(maxcolors=1_000_000) or []) > 50
     if os.environ.get("UPDATE_DOCS_IMAGE") == "1":
         shutil.copyfile(png, DOCS_IMAGE)
+
+
+def test_it_states_that_the_holder_may_enter_acgme_graduate_medical_education():
+    """R-CE-4: what the certificate is for is printed on it."""
+    _, text = text_of(render_certificate_pdf_bytes(content()))
+    assert "graduate medical education" in text
+    assert "accredited by the ACGME" in text

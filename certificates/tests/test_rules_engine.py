@@ -312,3 +312,13 @@ def test_a_students_future_graduation_is_not_shown_as_a_past_date() -> None:
     assessment = evaluate(facts)
     assert assessment.get("R-ED-1").met_on == TODAY
     assert assessment.get("R-ED-2").met_on == TODAY
+
+
+def test_every_unmet_requirement_tells_the_applicant_what_to_document() -> None:
+    """R-ED-9: the applicant documents every requirement, the diploma's receipt included;
+    the checklist names each missing piece and the next action."""
+    assessment = evaluate(ApplicantFacts(today=TODAY))
+    # A new applicant owes nothing yet; everything else is still to be documented.
+    assert [r.rule for r in assessment.requirements if r.met] == ["R-PAY-2"]
+    assert all(r.next_action for r in assessment.missing)
+    assert "diploma" in assessment.get("R-ED-6").next_action.lower()

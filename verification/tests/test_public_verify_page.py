@@ -1,4 +1,5 @@
-"""/verify/<code>/: authentic or not, what it stated, revoked since; no login; rate limited."""
+"""/verify/<code>/ (R-VE-3: a report or certificate checked for authenticity by its code):
+authentic or not, what it stated, revoked since; no login; rate limited."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""POST /api/v1/verifications/: identity match, the report of api.md, the request log."""
+"""POST /api/v1/verifications/ (R-VE-1: status confirmed on request of a licensing authority,
+residency program, hospital or other organization): identity match, the report of api.md, the request log."""
 
 from __future__ import annotations
 
