@@ -11,32 +11,24 @@ from celery import shared_task
 from celery.contrib.django.task import DjangoTask
 
 from credentials.services.verification_emails import (
-    Delivery,
-    TransientEmailError,
     verification_email_deliver,
     verification_email_fail,
     verification_emails_stuck,
     verification_reminders_queue,
 )
+from ecfmg_portal.mail_retry import MAX_TRANSIENT_RETRIES, deliver_with_retries
 
-MAX_TRANSIENT_RETRIES = 8
+__all__ = ["MAX_TRANSIENT_RETRIES", "send_verification_email"]
 
 
 @shared_task(base=DjangoTask, bind=True, acks_late=True, max_retries=None)
 def send_verification_email(self: DjangoTask, email_id: int) -> str:
-    """Deliver one outbox row; retry transient mail errors with exponential backoff."""
-    try:
-        result = verification_email_deliver(email_id=email_id)
-    except TransientEmailError as exc:
-        if self.request.retries >= MAX_TRANSIENT_RETRIES:
-            verification_email_fail(email_id=email_id, error=f"gave up after retries: {exc}")
-            return Delivery.FAILED.value
-        # 30 s, 60 s, 2 min ... capped at one hour.
-        raise self.retry(countdown=min(30 * 2**self.request.retries, 3600), exc=exc) from exc
-    if result.outcome is Delivery.BUSY and result.retry_in is not None:
-        # Another worker claimed it; if that worker died, the claim goes stale and we take over.
-        raise self.retry(countdown=result.retry_in)
-    return result.outcome.value
+    """Deliver one outbox row; transient mail errors retry with backoff (``mail_retry``)."""
+    return deliver_with_retries(
+        self,
+        deliver=lambda: verification_email_deliver(email_id=email_id),
+        give_up=lambda error: verification_email_fail(email_id=email_id, error=error),
+    )
 
 
 @shared_task(base=DjangoTask, acks_late=True)

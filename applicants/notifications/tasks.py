@@ -11,33 +11,23 @@ from celery import shared_task
 from celery.contrib.django.task import DjangoTask
 
 from applicants.notifications.delivery import (
-    Delivery,
-    TransientEmailError,
     applicant_notification_deliver,
     applicant_notification_fail,
     applicant_notifications_stuck,
 )
+from ecfmg_portal.mail_retry import MAX_TRANSIENT_RETRIES, deliver_with_retries
 
-MAX_TRANSIENT_RETRIES = 8
+__all__ = ["MAX_TRANSIENT_RETRIES", "send_applicant_notification"]
 
 
 @shared_task(base=DjangoTask, bind=True, acks_late=True, max_retries=None)
 def send_applicant_notification(self: DjangoTask, notification_id: int) -> str:
-    """Deliver one notification; retry transient mail errors with exponential backoff."""
-    try:
-        result = applicant_notification_deliver(notification_id=notification_id)
-    except TransientEmailError as exc:
-        if self.request.retries >= MAX_TRANSIENT_RETRIES:
-            applicant_notification_fail(
-                notification_id=notification_id, error=f"gave up after retries: {exc}"
-            )
-            return Delivery.FAILED.value
-        # 30 s, 60 s, 2 min ... capped at one hour.
-        raise self.retry(countdown=min(30 * 2**self.request.retries, 3600), exc=exc) from exc
-    if result.outcome is Delivery.BUSY and result.retry_in is not None:
-        # Another worker claimed it; if that worker died, the claim goes stale and we take over.
-        raise self.retry(countdown=result.retry_in)
-    return result.outcome.value
+    """Deliver one notification; transient mail errors retry with backoff (``mail_retry``)."""
+    return deliver_with_retries(
+        self,
+        deliver=lambda: applicant_notification_deliver(notification_id=notification_id),
+        give_up=lambda error: applicant_notification_fail(notification_id=notification_id, error=error),
+    )
 
 
 @shared_task(base=DjangoTask, acks_late=True)
