@@ -42,6 +42,9 @@ class User(AbstractUser):
     username = None  # type: ignore[assignment]
     email = models.EmailField("e-mail address", unique=True)
     email_confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The language of the portal and of this user's e-mails (docs/i18n.md): set at sign-up
+    # from the page's language, changed by the language switcher; blank = follow the browser.
+    language = models.CharField(max_length=7, choices=settings.LANGUAGES, blank=True, default="")
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

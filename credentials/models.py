@@ -18,6 +18,9 @@ class School(models.Model):
     country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2")
     city = models.CharField(max_length=200, blank=True)
     verification_email = models.EmailField(blank=True)
+    # The language of the school's e-mails and answer page, with English beside it
+    # (docs/i18n.md); the directory CSV's optional ``language`` column (api.md).
+    language = models.CharField(max_length=7, choices=settings.LANGUAGES, default="en")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
