@@ -267,3 +267,20 @@ def pdf_with_object_stream(hidden: bytes, *, via: bytes = b"/OpenAction") -> byt
         + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % offsets[6]
     )
     return out.getvalue()
+
+
+def multi_page_pdf(pages: int, *, width: int = 612, height: int = 792) -> bytes:
+    """``pages`` pages, each with a black bar across the top drawn by its content stream."""
+    kids = b" ".join(b"%d 0 R" % (3 + 2 * i) for i in range(pages))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages),
+    ]
+    for i in range(pages):
+        content = b"0 0 0 rg 0 %d %d 40 re f" % (height - 40 - 10 * i, width)
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Contents %d 0 R >>"
+            % (width, height, 4 + 2 * i)
+        )
+        objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
+    return pdf_bytes(objects)
