@@ -7,10 +7,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from .forms import EmailAuthenticationForm
-from .views import account, dashboard, documents, exams, identity
+from .views import account, dashboard, documents, exams, identity, language
 
 urlpatterns = [
     path("", account.home, name="home"),
+    path("language/", language.language_set, name="set_language"),
     path("signup/", account.signup, name="signup"),
     path(
         "login/",

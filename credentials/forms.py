@@ -5,29 +5,31 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from credentials.models import SchoolVerificationRequest
 
 
 class SchoolAnswerForm(forms.Form):
+    # Lazy: the page shows each label in the school's language and in English (docs/i18n.md).
     answer = forms.ChoiceField(
-        label="Is this diploma authentic?",
+        label=_("Is this diploma authentic?"),
         choices=SchoolVerificationRequest.Answer.choices,
         widget=forms.RadioSelect,
     )
-    official_name = forms.CharField(label="Your full name", max_length=200)
-    official_title = forms.CharField(label="Your title or position", max_length=200)
+    official_name = forms.CharField(label=_("Your full name"), max_length=200)
+    official_title = forms.CharField(label=_("Your title or position"), max_length=200)
     comment = forms.CharField(
-        label="Comment",
+        label=_("Comment"),
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Anything ECFMG should know, for example why the diploma cannot be confirmed.",
+        help_text=_("Anything ECFMG should know, for example why the diploma cannot be confirmed."),
     )
     transcript = forms.FileField(
-        label="Final medical school transcript",
+        label=_("Final medical school transcript"),
         required=False,
-        help_text="Required when you confirm the diploma. PDF, JPEG, PNG or TIFF, at most 10 MB.",
+        help_text=_("Required when you confirm the diploma. PDF, JPEG, PNG or TIFF, at most 10 MB."),
     )
 
 

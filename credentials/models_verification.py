@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class SchoolVerificationRequest(models.Model):
@@ -27,9 +28,10 @@ class SchoolVerificationRequest(models.Model):
         CANCELLED = "cancelled", "Cancelled"
 
     class Answer(models.TextChoices):
-        AUTHENTIC = "authentic", "Authentic: the school issued this diploma"
-        NOT_AUTHENTIC = "not_authentic", "Not authentic: the school did not issue this diploma"
-        CANNOT_DETERMINE = "cannot_determine", "Cannot determine"
+        # Lazy: the school's answer page shows them in its language and in English.
+        AUTHENTIC = "authentic", _("Authentic: the school issued this diploma")
+        NOT_AUTHENTIC = "not_authentic", _("Not authentic: the school did not issue this diploma")
+        CANNOT_DETERMINE = "cannot_determine", _("Cannot determine")
 
     OPEN_STATES: ClassVar[tuple[str, ...]] = (Status.SENT, Status.ANSWERED)
 

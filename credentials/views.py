@@ -7,8 +7,11 @@ belong to the request the token opens, as attachments with nosniff.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -20,6 +23,18 @@ from credentials.services.school_verification import (
     school_verification_for_token,
 )
 from ecfmg_portal.errors import DomainError, NotFound
+from ecfmg_portal.i18n import supported_language
+
+
+def _speak(request: HttpRequest, language: str | None) -> str:
+    """Activate the page's language: the visitor's own choice (the switcher's cookie) if
+    they made one, else ``language`` (the school's; docs/i18n.md). English stays beside
+    it on every text (``{% bilingual %}``)."""
+    chosen = supported_language(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
+    code = chosen or supported_language(language) or settings.LANGUAGE_CODE
+    translation.activate(code)
+    request.LANGUAGE_CODE = code
+    return code
 
 
 def _link_problem(request: HttpRequest, error: DomainError) -> HttpResponse:
@@ -38,6 +53,7 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
         verification = school_verification_for_token(token)
     except (NotFound, LinkGone) as error:
         return _link_problem(request, error)
+    language = _speak(request, verification.school.language)
     form = SchoolAnswerForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -54,7 +70,8 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            return redirect("school:thanks")
+            # No token any more: the thanks page is told the school's language.
+            return redirect(reverse("school:thanks") + f"?language={language}")
     return render(
         request,
         "school/respond.html",
@@ -91,4 +108,5 @@ def respond_document(request: HttpRequest, token: str, document_id: int) -> Http
 
 @require_http_methods(["GET"])
 def thanks(request: HttpRequest) -> HttpResponse:
+    _speak(request, request.GET.get("language"))
     return render(request, "school/thanks.html")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
@@ -40,3 +41,9 @@ class AccountLanguageMiddleware:
             translation.activate(saved)
             request.LANGUAGE_CODE = saved
         return self.get_response(request)
+
+
+def language_of(holder: object) -> str:
+    """The language to write to ``holder`` (a user, a school) in: its saved ``language``
+    if the portal speaks it, else the default. For e-mails, rendered outside any request."""
+    return supported_language(getattr(holder, "language", "")) or settings.LANGUAGE_CODE

@@ -22,12 +22,14 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from applicants.models import Applicant, IdentityChangeRequest, LedgerEntry
 from applicants.notifications.models import ApplicantNotification
 from applicants.notifications.tasks import send_applicant_notification
 from credentials.models import Document
 from ecfmg_portal.audit.services import audit_record
+from ecfmg_portal.i18n import language_of
 from exams.models import ExamResult
 
 logger = logging.getLogger(__name__)
@@ -56,8 +58,10 @@ def applicant_notify(
         "dashboard_url": settings.SITE_URL + reverse("dashboard"),
         **context,
     }
-    subject = " ".join(render_to_string(f"{TEMPLATE_DIR}/{template}_subject.txt", full_context).split())
-    body = render_to_string(f"{TEMPLATE_DIR}/{template}.txt", full_context)
+    # In the applicant's language (docs/i18n.md), whatever language the caller's request speaks.
+    with translation.override(language_of(applicant.user)):
+        subject = " ".join(render_to_string(f"{TEMPLATE_DIR}/{template}_subject.txt", full_context).split())
+        body = render_to_string(f"{TEMPLATE_DIR}/{template}.txt", full_context)
     try:
         # A savepoint, so a duplicate key leaves the caller's transaction usable. Three
         # queries (savepoint, insert, release): callers name new changes, so a duplicate

@@ -17,12 +17,15 @@ from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from applicants.models import Applicant, User
+from applicants.services.language import user_language_set
 from applicants.services.profile import applicant_create_for_user
 from ecfmg_portal.audit.services import audit_record
 from ecfmg_portal.errors import Conflict, DomainError
+from ecfmg_portal.i18n import language_of
 
 EMAIL_TOKEN_SALT = "applicants.email-confirmation"  # noqa: S105 (a salt, not a secret)
 EMAIL_TOKEN_MAX_AGE = 60 * 60 * 24 * 3
@@ -39,9 +42,10 @@ def email_is_taken(*, email: str, exclude_user: User | None = None) -> bool:
     return users.exists()
 
 
-def user_sign_up(*, email: str, password: str) -> tuple[User, Applicant]:
+def user_sign_up(*, email: str, password: str, language: str = "") -> tuple[User, Applicant]:
     """Create the account (unconfirmed) and its applicant record. The password is
-    checked by the form with Django's validators before this is called."""
+    checked by the form with Django's validators before this is called. ``language``
+    (the page's, at sign-up) is saved for the portal and the e-mails (docs/i18n.md)."""
     email = _normalise(email)
     if email_is_taken(email=email):
         raise Conflict(
@@ -51,6 +55,8 @@ def user_sign_up(*, email: str, password: str) -> tuple[User, Applicant]:
         )
     with transaction.atomic():
         user = User.objects.create_user(email=email, password=password)
+        if language:
+            user_language_set(user=user, language=language)
         audit_record(action="user.signed_up", obj=user, actor=user)
         applicant = applicant_create_for_user(user=user)
     return user, applicant
@@ -71,18 +77,22 @@ def email_confirmation_send(*, user: User, new_email: str | None = None) -> None
     link = email_confirmation_link(user=user, new_email=new_email)
     to = _normalise(new_email or user.email)
     changing = new_email is not None and to != user.email
-    subject = "Confirm your new e-mail address" if changing else "Confirm your e-mail address"
-    body = (
-        "Hello,\n\n"
-        + (
-            "You asked to use this address for your ECFMG Certification Portal account.\n"
-            if changing
-            else "Thank you for creating an account on the ECFMG Certification Portal.\n"
+    with translation.override(language_of(user)):
+        subject = _("Confirm your new e-mail address") if changing else _("Confirm your e-mail address")
+        body = (
+            _("Hello,")
+            + "\n\n"
+            + (
+                _("You asked to use this address for your ECFMG Certification Portal account.")
+                if changing
+                else _("Thank you for creating an account on the ECFMG Certification Portal.")
+            )
+            + "\n"
+            + _("Open this link to confirm the address (it works for 3 days):")
+            + f"\n\n{link}\n\n"
+            + _("If you did not ask for this, you can ignore this message.")
+            + "\n"
         )
-        + "Open this link to confirm the address (it works for 3 days):\n\n"
-        + f"{link}\n\n"
-        + "If you did not ask for this, you can ignore this message.\n"
-    )
     send_mail(subject, body, None, [to])
 
 
@@ -95,14 +105,20 @@ def email_change_request(*, user: User, new_email: str) -> None:
     if email_is_taken(email=new_email, exclude_user=user):
         raise Conflict("email_taken", "Another account uses this e-mail address.", field="email")
     email_confirmation_send(user=user, new_email=new_email)
-    send_mail(
-        "Your e-mail address is about to change",
-        "Hello,\n\nSomeone signed in to your ECFMG Certification Portal account asked to change its "
-        "e-mail address. The change happens only when the link sent to the new address is opened.\n"
-        "If this was not you, change your password now.\n",
-        None,
-        [user.email],
-    )
+    with translation.override(language_of(user)):
+        subject = _("Your e-mail address is about to change")
+        body = (
+            _("Hello,")
+            + "\n\n"
+            + _(
+                "Someone signed in to your ECFMG Certification Portal account asked to change its "
+                "e-mail address. The change happens only when the link sent to the new address is opened."
+            )
+            + "\n"
+            + _("If this was not you, change your password now.")
+            + "\n"
+        )
+    send_mail(subject, body, None, [user.email])
 
 
 def email_confirm(*, token: str, actor: Any = None) -> User:

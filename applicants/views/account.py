@@ -8,6 +8,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.views.decorators.http import require_POST
 
 from applicants.forms import EmailChangeForm, SignUpForm
@@ -35,7 +36,11 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user, _ = user_sign_up(email=form.cleaned_data["email"], password=form.cleaned_data["password1"])
+            user, _ = user_sign_up(
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+                language=translation.get_language() or "",
+            )
         except DomainError as error:
             show_domain_error(request, error, form)
         else:

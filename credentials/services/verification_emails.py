@@ -38,11 +38,13 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Greatest
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 
 from credentials.models import SchoolVerificationRequest, VerificationEmail
 from ecfmg_portal.audit.services import audit_record
+from ecfmg_portal.i18n import language_of
 
 logger = logging.getLogger(__name__)
 
@@ -129,12 +131,12 @@ def _subject(email: VerificationEmail) -> str:
     verification = email.request
     applicant = verification.applicant
     if email.kind == VerificationEmail.Kind.SCHOOL_REQUEST:
-        return f"ECFMG diploma verification request: {applicant.full_name}"
+        return _("ECFMG diploma verification request: %(name)s") % {"name": applicant.full_name}
     if email.kind == VerificationEmail.Kind.SCHOOL_REMINDER:
-        return f"Reminder: ECFMG diploma verification request for {applicant.full_name}"
+        return _("Reminder: ECFMG diploma verification request for %(name)s") % {"name": applicant.full_name}
     if email.kind == VerificationEmail.Kind.STAFF_ESCALATION:
         return f"School verification #{verification.pk}: no answer after {_age_days(verification)} days"
-    return "Your ECFMG credential verification: an update"
+    return _("Your ECFMG credential verification: an update")
 
 
 def _age_days(verification: SchoolVerificationRequest) -> int:
@@ -163,15 +165,35 @@ def _render(email: VerificationEmail) -> EmailMessage:
     }
     if email.kind in VerificationEmail.SCHOOL_KINDS:
         context["link"] = settings.SITE_URL + reverse("school:respond", args=[link_token(verification)])
-    body = render_to_string(_template(email), context)
+    if email.kind in VerificationEmail.SCHOOL_KINDS:
+        subject, body = _school_bilingual(email, context)
+    else:
+        # Applicants read their own language; staff escalations stay in English.
+        to_applicant = email.kind != VerificationEmail.Kind.STAFF_ESCALATION
+        with translation.override(language_of(verification.applicant.user) if to_applicant else "en"):
+            subject, body = _subject(email), render_to_string(_template(email), context)
     return EmailMessage(
-        subject=_subject(email),
+        subject=subject,
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to_address],
         # The same Message-ID on every attempt lets a receiving server drop a duplicate.
         headers={"Message-ID": f"<school-verification-{email.pk}@{urlsplit(settings.SITE_URL).hostname}>"},
     )
+
+
+def _school_bilingual(email: VerificationEmail, context: dict[str, object]) -> tuple[str, str]:
+    """The school's e-mail in its language, then the same in English (docs/i18n.md): the
+    official may forward it to a colleague, and the request comes from a US body."""
+    language = language_of(email.request.school)
+    parts = []
+    for code in dict.fromkeys([language, "en"]):
+        with translation.override(code):
+            parts.append((_subject(email), render_to_string(_template(email), context)))
+    if len(parts) == 1:
+        return parts[0]
+    (own_subject, own_body), (english_subject, english_body) = parts
+    return f"{own_subject} / {english_subject}", f"{own_body.rstrip()}\n\n-- English --\n\n{english_body}"
 
 
 def verification_email_deliver(*, email_id: int) -> DeliveryResult:
