@@ -5,21 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+import applicants.workbench_queues  # noqa: F401 - registers the applicants queues
+from applicants.admin_file import applicant_file_view, identity_correction_view
 from applicants.notifications import admin as notifications_admin  # noqa: F401 - registers its admin
 from applicants.payments import admin as payments_admin  # noqa: F401 - registers the ledger admins
-from applicants.services import profile
+from applicants.search import applicants_matching
 from certificates.selectors import applicant_assessment
-from ecfmg_portal.admin_lists import LargeTableAdmin
-from ecfmg_portal.errors import DomainError
+from ecfmg_portal.admin_lists import LargeTableAdmin, ReadOnlyAdmin
+from ecfmg_portal.workbench.admin_filters import QueueListFilter, QueueOrderingMixin
 
-from .models import Applicant, IdentityChangeRequest, User
+from .models import Applicant, IdentityChangeRequest, StaffNote, User
 from .services.ledger import ledger_balance
 
 
@@ -43,8 +45,11 @@ class UserAdmin(DjangoUserAdmin):
 class ApplicantAdmin(LargeTableAdmin):
     list_display = ("usmle_id", "last_name", "given_names", "school", "graduation_date", "created_at")
     list_select_related = ("school",)
-    search_fields = ("=usmle_id", "last_name", "given_names", "user__email")
-    usmle_id_lookup = "usmle_id"
+    # Searched by applicants.search (names folded, e-mail, USMLE ID, certificate number).
+    search_fields = ("search_key",)
+    search_help_text = (
+        "A name (accents, case and hyphens do not matter), an e-mail, a USMLE ID or a certificate number."
+    )
     list_filter = ("school__country", "created_at")
     show_full_result_count = False  # no COUNT(*) over every applicant on each page
     readonly_fields = (
@@ -88,6 +93,17 @@ class ApplicantAdmin(LargeTableAdmin):
         ("Record", {"fields": ("created_at", "updated_at")}),
     )
 
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
+        return applicants_matching(queryset, search_term), False
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        """The applicant's page is their whole file."""
+        return applicant_file_view(self, request, object_id)
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # applicants sign up themselves
 
@@ -108,10 +124,10 @@ class ApplicantAdmin(LargeTableAdmin):
 
 
 @admin.register(IdentityChangeRequest)
-class IdentityChangeRequestAdmin(admin.ModelAdmin[IdentityChangeRequest]):
+class IdentityChangeRequestAdmin(QueueOrderingMixin, admin.ModelAdmin[IdentityChangeRequest]):
     list_display = ("id", "applicant", "status", "created_at", "decided_at")
     list_select_related = ("applicant",)
-    list_filter = ("status",)
+    list_filter = (QueueListFilter, "status")
     search_fields = ("=applicant__usmle_id", "applicant__last_name")
     readonly_fields = ("applicant", "changes", "reason", "status", "decided_by", "decided_at", "created_at")
     fields = (
@@ -124,8 +140,14 @@ class IdentityChangeRequestAdmin(admin.ModelAdmin[IdentityChangeRequest]):
         "decided_at",
         "created_at",
     )
-    actions = ("approve", "decline")
+    # Decided one at a time on the request's page, current value beside requested value.
+    actions = None
     ordering = ("status", "created_at")
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        return identity_correction_view(self, request, object_id)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -133,23 +155,11 @@ class IdentityChangeRequestAdmin(admin.ModelAdmin[IdentityChangeRequest]):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def _decide(self, request: HttpRequest, queryset: QuerySet[IdentityChangeRequest], approve: bool) -> None:
-        decided = 0
-        for change_request in queryset.select_related("applicant"):
-            try:
-                profile.identity_change_request_decide(
-                    change_request=change_request, approve=approve, actor=request.user
-                )
-                decided += 1
-            except DomainError as error:
-                self.message_user(request, f"#{change_request.pk}: {error.message}", messages.ERROR)
-        if decided:
-            self.message_user(request, f"{decided} request(s) {'approved' if approve else 'declined'}.")
 
-    @admin.action(description="Approve the selected change requests", permissions=["change"])
-    def approve(self, request: HttpRequest, queryset: QuerySet[IdentityChangeRequest]) -> None:
-        self._decide(request, queryset, approve=True)
+@admin.register(StaffNote)
+class StaffNoteAdmin(ReadOnlyAdmin):
+    """Notes are written on the applicant's file page and never edited."""
 
-    @admin.action(description="Decline the selected change requests", permissions=["change"])
-    def decline(self, request: HttpRequest, queryset: QuerySet[IdentityChangeRequest]) -> None:
-        self._decide(request, queryset, approve=False)
+    list_display = ("created_at", "applicant", "author")
+    list_select_related = ("applicant", "author")
+    search_fields = ("=applicant__usmle_id",)

@@ -73,6 +73,8 @@ class Applicant(models.Model):
     given_names = models.CharField(max_length=200, blank=True)
     last_name = models.CharField(max_length=200, blank=True)
     last_name_folded = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
+    # Folded "given names last name" for staff search (applicants.search), kept by save().
+    search_key = models.CharField(max_length=410, blank=True, editable=False)
     date_of_birth = models.DateField(null=True, blank=True)
     country = models.CharField("country of citizenship", max_length=2, blank=True)
     school = models.ForeignKey(
@@ -103,6 +105,7 @@ class Applicant(models.Model):
         "given_names",
         "last_name",
         "last_name_folded",
+        "search_key",
         "date_of_birth",
         "country",
     )
@@ -121,6 +124,15 @@ class Applicant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.usmle_id or 'no ID'} {self.last_name}".strip()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from applicants.search import search_key
+
+        self.search_key = search_key(given_names=self.given_names, last_name=self.last_name)
+        fields = kwargs.get("update_fields")
+        if fields is not None and {"given_names", "last_name"} & set(fields):
+            kwargs["update_fields"] = {*fields, "search_key"}
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:
@@ -213,5 +225,6 @@ class LedgerEntry(models.Model):
 # Applicant e-mails (applicants.notifications) and payment-provider events
 # (applicants.payments): importing them here makes them part of this app's models
 # and migrations.
+from applicants.models_notes import StaffNote  # noqa: E402, F401
 from applicants.notifications.models import ApplicantNotification  # noqa: E402, F401
 from applicants.payments.models import ProviderEvent  # noqa: E402, F401

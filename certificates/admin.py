@@ -14,8 +14,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
-from ecfmg_portal.admin_lists import LargeTableAdmin
+from certificates import (
+    admin_review,
+    workbench_queues,  # noqa: F401 - registers the certificate queues
+)
+from ecfmg_portal.admin_lists import LargeTableAdmin, plural
 from ecfmg_portal.errors import DomainError
+from ecfmg_portal.workbench.admin_filters import QueueListFilter, QueueOrderingMixin
 
 from .models import Certificate
 from .services import certificate_reprint, certificate_revoke
@@ -30,7 +35,7 @@ class RevokeForm(forms.Form):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(LargeTableAdmin):
+class CertificateAdmin(QueueOrderingMixin, LargeTableAdmin):
     list_display = (
         "number",
         "applicant",
@@ -40,7 +45,7 @@ class CertificateAdmin(LargeTableAdmin):
         "pdf_rendered_at",
     )
     list_select_related = ("applicant",)
-    list_filter = ("status", "issued_on")
+    list_filter = (QueueListFilter, "status", "issued_on")
     search_fields = ("=number", "=applicant__usmle_id", "applicant__last_name")
     usmle_id_lookup = "applicant__usmle_id"
     show_full_result_count = False
@@ -60,6 +65,26 @@ class CertificateAdmin(LargeTableAdmin):
         "created_at",
     )
     exclude = ("pdf",)
+
+    def get_urls(self) -> list[Any]:
+        from django.urls import path
+
+        return [
+            path(
+                "<int:pk>/pdf/",
+                self.admin_site.admin_view(
+                    lambda request, pk: admin_review.certificate_pdf_view(self, request, pk)
+                ),
+                name="certificates_certificate_pdf",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        """The certificate's page: its PDF, reprint, and revoke with a reason."""
+        return admin_review.certificate_review_view(self, request, object_id)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # issued by the rules engine only (R-CE-1)
@@ -81,7 +106,11 @@ class CertificateAdmin(LargeTableAdmin):
         for certificate in queryset:
             certificate_reprint(certificate=certificate, actor=request.user)
             count += 1
-        self.message_user(request, f"{count} certificate(s) queued for reprinting.", messages.SUCCESS)
+        self.message_user(
+            request,
+            f"{plural(count, 'certificate', 'certificates')} queued for reprinting.",
+            messages.SUCCESS,
+        )
 
     @admin.action(description="Revoke the selected certificates…", permissions=["revoke"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[Certificate]) -> HttpResponse | None:
@@ -97,7 +126,9 @@ class CertificateAdmin(LargeTableAdmin):
                 except DomainError as error:
                     self.message_user(request, f"{certificate.number}: {error.message}", messages.ERROR)
             if revoked:
-                self.message_user(request, f"{revoked} certificate(s) revoked.", messages.SUCCESS)
+                self.message_user(
+                    request, f"{plural(revoked, 'certificate', 'certificates')} revoked.", messages.SUCCESS
+                )
             return None
         context = {
             **self.admin_site.each_context(request),

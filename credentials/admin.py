@@ -19,11 +19,16 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
-from credentials.forms import CancelForm, ChangeContactForm, DocumentDecisionForm, RejectForm
+from credentials import (
+    admin_review,
+    workbench_queues,  # noqa: F401 - registers the credentials queues
+)
+from credentials.forms import CancelForm, ChangeContactForm, DocumentDecisionForm
 from credentials.models import (
     Document,
     DocumentEvent,
     EligibilityRange,
+    ReasonTemplate,
     School,
     SchoolAnswerReview,
     SchoolVerificationRequest,
@@ -33,15 +38,14 @@ from credentials.selectors import school_answers_awaiting_review, school_turnaro
 from credentials.services.school_verification import (
     document_manual_decide,
     document_manual_decisions,
-    school_verification_accept,
     school_verification_cancel,
     school_verification_change_contact,
-    school_verification_reject,
     school_verification_request,
     school_verification_resend,
 )
-from ecfmg_portal.admin_lists import LargeTableAdmin
+from ecfmg_portal.admin_lists import LargeTableAdmin, plural
 from ecfmg_portal.errors import DomainError
+from ecfmg_portal.workbench.admin_filters import QueueListFilter, QueueOrderingMixin
 
 
 class EligibilityRangeInline(admin.TabularInline[EligibilityRange, School]):
@@ -68,10 +72,23 @@ class DocumentEventInline(admin.TabularInline[DocumentEvent, Document]):
         return False
 
 
+@admin.register(ReasonTemplate)
+class ReasonTemplateAdmin(admin.ModelAdmin[ReasonTemplate]):
+    """The reasons reviewers choose from; editing one changes what later applicants read."""
+
+    list_display = ("title", "decision", "is_active", "position", "updated_at")
+    list_filter = ("decision", "is_active")
+    list_editable = ("is_active", "position")
+    search_fields = ("title", "text")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # retire a reason with "active" instead
+
+
 @admin.register(Document)
-class DocumentAdmin(LargeTableAdmin):
+class DocumentAdmin(QueueOrderingMixin, LargeTableAdmin):
     list_display = ("pk", "applicant", "kind", "source", "status", "created_at", "download")
-    list_filter = ("status", "kind", "source")
+    list_filter = (QueueListFilter, "status", "kind", "source")
     list_select_related = ("applicant",)
     search_fields = ("=applicant__usmle_id",)
     usmle_id_lookup = "applicant__usmle_id"
@@ -112,12 +129,32 @@ class DocumentAdmin(LargeTableAdmin):
                 name="credentials_document_file",
             ),
             path(
+                "<int:pk>/page/<int:number>/",
+                self.admin_site.admin_view(self.page_view),
+                name="credentials_document_page",
+            ),
+            path(
                 "<int:pk>/decide/",
                 self.admin_site.admin_view(self.decide_view),
                 name="credentials_document_decide",
             ),
             *super().get_urls(),
         ]
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        """With no filter chosen, the list opens on the work: documents received."""
+        if not request.GET and request.method == "GET":
+            return HttpResponseRedirect(request.path + "?status__exact=received")
+        return super().changelist_view(request, extra_context)
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        """The document's page is its one-page review."""
+        return admin_review.document_review_view(self, request, object_id)
+
+    def page_view(self, request: HttpRequest, pk: int, number: int) -> HttpResponse:
+        return admin_review.page_image_view(self, request, pk, number)
 
     def decide_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """Record a decision by hand (reject a scan without signatures, verify a translation...)."""
@@ -180,7 +217,9 @@ class DocumentAdmin(LargeTableAdmin):
             except DomainError as error:
                 self.message_user(request, f"Document #{document.pk}: {error.message}", messages.ERROR)
         if sent:
-            self.message_user(request, f"{sent} diploma(s) sent for verification.", messages.SUCCESS)
+            self.message_user(
+                request, f"{plural(sent, 'diploma', 'diplomas')} sent for verification.", messages.SUCCESS
+            )
 
 
 @admin.register(DocumentEvent)
@@ -218,23 +257,45 @@ class _ReadOnly:
         return False
 
 
+SHORT_STATUS: dict[str, str] = {
+    SchoolVerificationRequest.Status.SENT: "sent",
+    SchoolVerificationRequest.Status.ANSWERED: "answered, to evaluate",
+    SchoolVerificationRequest.Status.ACCEPTED: "verified",
+    SchoolVerificationRequest.Status.REJECTED: "not verified",
+    SchoolVerificationRequest.Status.CANCELLED: "cancelled",
+}
+SHORT_ANSWER: dict[str, str] = {
+    SchoolVerificationRequest.Answer.AUTHENTIC: "authentic",
+    SchoolVerificationRequest.Answer.NOT_AUTHENTIC: "not authentic",
+    SchoolVerificationRequest.Answer.CANNOT_DETERMINE: "cannot determine",
+}
+
+
 @admin.register(SchoolVerificationRequest)
-class SchoolVerificationRequestAdmin(_ReadOnly, admin.ModelAdmin[SchoolVerificationRequest]):
+class SchoolVerificationRequestAdmin(
+    QueueOrderingMixin, _ReadOnly, admin.ModelAdmin[SchoolVerificationRequest]
+):
+    # Short columns: the full status labels and school names pushed the table past 1280 px.
     list_display = (
         "pk",
         "applicant",
-        "school",
-        "status",
-        "created_at",
+        "school_short",
+        "status_short",
+        "sent_on",
         "reminders",
-        "escalated_at",
-        "answered_at",
+        "escalated_on",
+        "answered_on",
         "failed_emails",
     )
-    list_filter = ("status", ("escalated_at", admin.EmptyFieldListFilter), "school__country")
+    list_filter = (
+        QueueListFilter,
+        "status",
+        ("escalated_at", admin.EmptyFieldListFilter),
+        "school__country",
+    )
     list_select_related = ("applicant", "school")
-    search_fields = ("applicant__usmle_id", "school__imed_id", "school__name")
-    date_hierarchy = "created_at"
+    search_fields = ("=applicant__usmle_id", "school__imed_id", "school__name")
+    ordering = ("-created_at",)
     inlines = (VerificationEmailInline,)
     actions = ("resend",)
     exclude = ("link_nonce", "token_hash")
@@ -275,6 +336,26 @@ class SchoolVerificationRequestAdmin(_ReadOnly, admin.ModelAdmin[SchoolVerificat
                 failed_count=Count("emails", filter=Q(emails__status=VerificationEmail.Status.FAILED)),
             )
         )
+
+    @admin.display(description="school", ordering="school__name")
+    def school_short(self, obj: SchoolVerificationRequest) -> str:
+        return f"{obj.school.imed_id} ({obj.school.country})"
+
+    @admin.display(description="status", ordering="status")
+    def status_short(self, obj: SchoolVerificationRequest) -> str:
+        return SHORT_STATUS.get(obj.status, obj.status)
+
+    @admin.display(description="sent", ordering="created_at")
+    def sent_on(self, obj: SchoolVerificationRequest) -> Any:
+        return obj.created_at.date()
+
+    @admin.display(description="escalated", ordering="escalated_at")
+    def escalated_on(self, obj: SchoolVerificationRequest) -> Any:
+        return obj.escalated_at.date() if obj.escalated_at else "—"
+
+    @admin.display(description="answered", ordering="answered_at")
+    def answered_on(self, obj: SchoolVerificationRequest) -> Any:
+        return obj.answered_at.date() if obj.answered_at else "—"
 
     @admin.display(description="reminders sent", ordering="reminder_count")
     def reminders(self, obj: Any) -> int:
@@ -374,9 +455,10 @@ class SchoolVerificationRequestAdmin(_ReadOnly, admin.ModelAdmin[SchoolVerificat
 class SchoolAnswerReviewAdmin(_ReadOnly, admin.ModelAdmin[SchoolAnswerReview]):
     """The review queue: school answers awaiting evaluation, oldest first."""
 
-    list_display = ("pk", "answered_at", "applicant", "school", "answer", "has_transcript")
+    list_display = ("pk", "answered_at", "applicant", "school_short", "answer_short", "has_transcript")
     list_display_links = ("pk", "answered_at")
-    list_filter = ("answer", "school__country")
+    list_filter = (QueueListFilter, "answer", "school__country")
+    ordering = ("answered_at", "pk")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[SchoolAnswerReview]:
         ids = school_answers_awaiting_review().values("pk")
@@ -386,7 +468,13 @@ class SchoolAnswerReviewAdmin(_ReadOnly, admin.ModelAdmin[SchoolAnswerReview]):
             .order_by("answered_at", "pk")
         )
 
-    ordering = ("answered_at", "pk")
+    @admin.display(description="school", ordering="school__name")
+    def school_short(self, obj: SchoolAnswerReview) -> str:
+        return f"{obj.school.imed_id} ({obj.school.country})"
+
+    @admin.display(description="answer", ordering="answer")
+    def answer_short(self, obj: SchoolAnswerReview) -> str:
+        return SHORT_ANSWER.get(obj.answer, obj.answer)
 
     @admin.display(boolean=True, description="transcript")
     def has_transcript(self, obj: SchoolAnswerReview) -> bool:
@@ -406,42 +494,11 @@ class SchoolAnswerReviewAdmin(_ReadOnly, admin.ModelAdmin[SchoolAnswerReview]):
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
     ) -> HttpResponse:
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        review = get_object_or_404(self.get_queryset(request), pk=object_id)
-        reject_form = RejectForm(request.POST if "reject" in request.POST else None)
-        if request.method == "POST":
-            if not self.has_change_permission(request):
-                raise PermissionDenied
-            try:
-                if "accept" in request.POST:
-                    school_verification_accept(verification=review, actor=request.user)
-                    self.message_user(request, f"Request #{review.pk} accepted: diploma verified.")
-                    return HttpResponseRedirect(reverse("admin:credentials_schoolanswerreview_changelist"))
-                if reject_form.is_valid():
-                    school_verification_reject(
-                        verification=review,
-                        actor=request.user,
-                        outcome=reject_form.cleaned_data["outcome"],
-                        reason=reject_form.cleaned_data["reason"],
-                    )
-                    self.message_user(request, f"Request #{review.pk}: the applicant will see the reason.")
-                    return HttpResponseRedirect(reverse("admin:credentials_schoolanswerreview_changelist"))
-            except DomainError as error:
-                self.message_user(request, error.message, messages.ERROR)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"Evaluate the school's answer — request #{review.pk}",
-            "review": review,
-            "reject_form": reject_form,
-            "opts": self.model._meta,
-            "can_decide": self.has_change_permission(request),
-        }
-        return TemplateResponse(request, "admin/credentials/review_answer.html", context)
+        return admin_review.school_answer_review_view(self, request, object_id)
 
 
 @admin.register(VerificationEmail)
-class VerificationEmailAdmin(_ReadOnly, admin.ModelAdmin[VerificationEmail]):
+class VerificationEmailAdmin(QueueOrderingMixin, _ReadOnly, admin.ModelAdmin[VerificationEmail]):
     """Every e-mail of the workflow; filter on "Failed" to see permanent errors."""
 
     list_display = (
@@ -455,7 +512,7 @@ class VerificationEmailAdmin(_ReadOnly, admin.ModelAdmin[VerificationEmail]):
         "sent_at",
         "last_error",
     )
-    list_filter = ("status", "kind")
+    list_filter = (QueueListFilter, "status", "kind")
     list_select_related = ("request",)
     date_hierarchy = "created_at"
 

@@ -2,8 +2,11 @@
 
 ``PortalAdminSite`` is the default ``admin.site`` (``ecfmg_portal.apps.PortalAdminConfig``),
 so ``@admin.register`` keeps working everywhere. A staff member without a device
-who signs in with their password is sent to the enrolment page; everyone else
-signs in with password and code together.
+who signs in with their password is sent to the enrolment page, and leaves it
+with ten backup codes shown once; everyone else signs in with password and code
+together. The index is the home page of work (``ecfmg_portal.workbench``): the
+queues the user's permissions allow, then the tables, then, for administrators
+only, the administration tables.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ecfmg_portal.errors import DomainError
 from ecfmg_portal.security import mfa
+from ecfmg_portal.workbench import views as workbench_views
 
 
 def _is_verified(user: Any) -> bool:
@@ -64,8 +68,11 @@ class PortalAdminAuthenticationForm(OTPAdminAuthenticationForm):
         if device is not None:
             return device
         token = (self.cleaned_data.get("otp_token") or "").strip()
-        model = TOTPDevice if (len(token) == 6 and token.isdigit()) else StaticDevice
-        return model.objects.filter(user=user, confirmed=True).order_by("pk").first()
+        if len(token) == 6 and token.isdigit():
+            return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+        # Backup codes and demo codes may sit on different static devices: try the one holding it.
+        devices = StaticDevice.objects.filter(user=user, confirmed=True).order_by("pk")
+        return devices.filter(token_set__token=token).first() or devices.first()
 
 
 class MfaEnrolForm(forms.Form):
@@ -92,8 +99,14 @@ class PortalAdminSite(OTPAdminSite):
     def get_urls(self) -> list[URLResolver | URLPattern]:
         return [
             path("mfa/enrol/", never_cache(csrf_protect(self.mfa_enrol)), name="mfa_enrol"),
+            path("workbench/charts/", self.admin_view(self.charts), name="workbench_charts"),
+            path("mfa/staff/", self.admin_view(self.mfa_staff), name="mfa_staff"),
+            path("mfa/staff/<int:user_id>/reset/", self.admin_view(self.mfa_reset), name="mfa_reset"),
             *super().get_urls(),
         ]
+
+    def index(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        return workbench_views.home(self, request)
 
     def mfa_enrol(self, request: HttpRequest) -> HttpResponse:
         """Show the QR code of a new TOTP device; confirm it with one code."""
@@ -109,7 +122,11 @@ class PortalAdminSite(OTPAdminSite):
                 form.add_error("token", error.message)
             else:
                 otp_login(request, confirmed)
-                return HttpResponseRedirect(reverse(f"{self.name}:index"))
+                # Shown on this response only, never stored in the clear: the staff member
+                # writes them down now or issues new ones later.
+                codes = mfa.mfa_backup_codes_issue(user=user, actor=user)
+                context = {**self.each_context(request), "title": "Your backup codes", "codes": codes}
+                return render(request, "security/mfa_backup_codes.html", context)
         context = {
             **self.each_context(request),
             "title": "Set up two-factor authentication",
@@ -118,6 +135,15 @@ class PortalAdminSite(OTPAdminSite):
             "secret": base64.b32encode(device.bin_key).decode(),
         }
         return render(request, "security/mfa_enrol.html", context)
+
+    def charts(self, request: HttpRequest) -> HttpResponse:
+        return workbench_views.charts(self, request)
+
+    def mfa_staff(self, request: HttpRequest) -> HttpResponse:
+        return workbench_views.mfa_staff(self, request)
+
+    def mfa_reset(self, request: HttpRequest, user_id: int) -> HttpResponse:
+        return workbench_views.mfa_reset(self, request, user_id)
 
 
 def staff_verified_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

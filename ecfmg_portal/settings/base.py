@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "ecfmg_portal.audit",
     "ecfmg_portal.outbox",
+    "ecfmg_portal.workbench",
     "applicants",
     "credentials",
     "exams",

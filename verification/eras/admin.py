@@ -11,6 +11,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from ecfmg_portal.admin_lists import LargeTableAdmin
+from ecfmg_portal.workbench.admin_filters import QueueListFilter, QueueOrderingMixin
+from verification.eras import workbench_queues  # noqa: F401 - registers the failed-deliveries queue
 
 from .models import FeedAccess, ResidencyApplication, StatusReport, WebhookAttempt, WebhookDelivery
 from .services import feed_access_grant, feed_access_revoke
@@ -97,7 +99,7 @@ class WebhookAttemptInline(admin.TabularInline):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(_ReadOnly, LargeTableAdmin):
+class WebhookDeliveryAdmin(QueueOrderingMixin, _ReadOnly, LargeTableAdmin):
     list_display = (
         "public_id",
         "program",
@@ -108,7 +110,7 @@ class WebhookDeliveryAdmin(_ReadOnly, LargeTableAdmin):
         "delivered_at",
         "last_error",
     )
-    list_filter = ("status", "report__program")
+    list_filter = (QueueListFilter, "status", "report__program")
     list_select_related = ("report__program",)
     search_fields = ("public_id", "report__public_id", "report__program__acgme_program_id")
     inlines = (WebhookAttemptInline,)
