@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 import applicants.workbench_queues  # noqa: F401 - registers the applicants queues
+from applicants import staff_admin  # noqa: F401 - registers the User and Group admins
 from applicants.admin_file import applicant_file_view, identity_correction_view
 from applicants.notifications import admin as notifications_admin  # noqa: F401 - registers its admin
 from applicants.payments import admin as payments_admin  # noqa: F401 - registers the ledger admins
@@ -21,24 +21,8 @@ from certificates.selectors import applicant_assessment
 from ecfmg_portal.admin_lists import LargeTableAdmin, ReadOnlyAdmin
 from ecfmg_portal.workbench.admin_filters import QueueListFilter, QueueOrderingMixin
 
-from .models import Applicant, IdentityChangeRequest, StaffNote, User
+from .models import Applicant, IdentityChangeRequest, StaffNote
 from .services.ledger import ledger_balance
-
-
-@admin.register(User)
-class UserAdmin(DjangoUserAdmin):
-    ordering = ("email",)
-    list_display = ("email", "is_staff", "is_active", "email_confirmed_at", "last_login")
-    list_filter = ("is_staff", "is_superuser", "is_active", "groups")
-    search_fields = ("email",)
-    readonly_fields = ("last_login", "date_joined", "email_confirmed_at")
-    fieldsets = (
-        (None, {"fields": ("email", "password")}),
-        ("Status", {"fields": ("is_active", "email_confirmed_at", "last_login", "date_joined")}),
-        ("Staff", {"fields": ("is_staff", "is_superuser", "groups")}),
-    )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
-    filter_horizontal = ("groups",)
 
 
 @admin.register(Applicant)

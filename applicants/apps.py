@@ -18,3 +18,6 @@ class ApplicantsConfig(AppConfig):
     def ready(self) -> None:
         # After the last app migrates, so every app's permissions exist.
         post_migrate.connect(_sync_staff_groups, dispatch_uid="applicants.staff_groups")
+        from applicants.services.staff import connect_privilege_guards
+
+        connect_privilege_guards()

@@ -17,6 +17,7 @@ from django.urls import path, reverse
 from ecfmg_portal.admin_lists import LargeTableAdmin
 from ecfmg_portal.errors import DomainError
 
+from .eras.services import program_webhook_check, program_webhook_configure
 from .models import ApiKey, ExamResultImport, Organization, VerificationReport, VerificationRequest
 from .services.keys import api_key_issue, api_key_revoke
 from .services.results import CSV_COLUMNS, exam_results_import
@@ -34,12 +35,43 @@ class ApiKeyInline(admin.TabularInline):
         return False  # keys are created on the API key screen, which shows the secret once
 
 
+class OrganizationForm(forms.ModelForm):
+    """The webhook URL is checked as the API checks it (no loopback, private, link-local
+    or metadata address, in any IPv4 or IPv6 spelling) before anything is saved."""
+
+    class Meta:
+        model = Organization
+        fields = ("name", "kind", "acgme_program_id", "webhook_url", "is_active")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        url = cleaned.get("webhook_url") or ""
+        if "webhook_url" in self.changed_data and url:
+            probe = Organization(kind=cleaned.get("kind") or self.instance.kind)
+            try:
+                program_webhook_check(program=probe, url=url)
+            except DomainError as error:
+                self.add_error("webhook_url", error.message)
+        return cleaned
+
+
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
+    form = OrganizationForm
     list_display = ("name", "kind", "acgme_program_id", "is_active", "created_at")
     list_filter = ("kind", "is_active")
     search_fields = ("name", "acgme_program_id")
     inlines = [ApiKeyInline]
+
+    def save_model(self, request: HttpRequest, obj: Organization, form: Any, change: bool) -> None:
+        # The webhook goes through the same service as the API: checked again, secret
+        # generated, audited with who did it. Everything else saves as usual first.
+        url = obj.webhook_url
+        if "webhook_url" in form.changed_data:
+            obj.webhook_url = Organization.objects.get(pk=obj.pk).webhook_url if change else ""
+        super().save_model(request, obj, form, change)
+        if "webhook_url" in form.changed_data:
+            program_webhook_configure(program=obj, url=url, actor=request.user)
 
 
 class ApiKeyAddForm(forms.ModelForm):

@@ -126,17 +126,26 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 
-# django-axes: lock an account (and the IP it is tried from) after repeated failures.
+# django-axes: lock an account from one address after repeated failures, and a whole
+# address after many more across accounts (ecfmg_portal/security/lockout.py), so five
+# typos behind a hospital NAT lock one person, not the hospital.
+AXES_HANDLER = "ecfmg_portal.security.lockout.AccountAndAddressHandler"
 AXES_FAILURE_LIMIT = env.integer("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.integer("AXES_ADDRESS_FAILURE_LIMIT", default=50)
 AXES_COOLOFF_TIME = env.integer("AXES_COOLOFF_HOURS", default=1)
-AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 # Behind N trusted proxies the client is the N-th X-Forwarded-For entry from the right
-# (ecfmg_portal/security/client_ip.py); 0 = no proxy, REMOTE_ADDR is the client.
+# (ecfmg_portal/security/client_ip.py); 0 = no proxy, REMOTE_ADDR is the client. The
+# same function feeds every rate limit and the lockout.
 TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(
+        "Environment variable TRUSTED_PROXY_COUNT is malformed: expected 0 or the number of proxies in front."
+    )
 AXES_CLIENT_IP_CALLABLE = "ecfmg_portal.security.client_ip.client_ip"
 # Staff MFA (ecfmg_portal/admin_site.py): the admin never shows a device's secret or QR code,
 # so an administrator cannot copy another staff member's second factor.

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import PAYMENT_PROVIDER, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, env
+from .base import CACHE_URL, PAYMENT_PROVIDER, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, env
 
 DEBUG = False
 PRODUCTION = True
@@ -39,9 +39,26 @@ if PAYMENT_PROVIDER == "stripe" and not (STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SE
 
 SECURE_SSL_REDIRECT = env.boolean("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# The TLS-terminating proxy in front: its X-Forwarded-For entry is the client (django-axes).
+# The TLS-terminating proxy in front: its X-Forwarded-For entry is the client (every rate
+# limit and the lockout read it through ecfmg_portal/security/client_ip.py). Set 0 when
+# gunicorn faces the clients directly, or they choose their own address.
 TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", default=1)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(
+        "Environment variable TRUSTED_PROXY_COUNT is malformed: expected 0 or the number of proxies in front."
+    )
 SECURE_HSTS_SECONDS = env.integer("SECURE_HSTS_SECONDS", default=31_536_000)
+if SECURE_HSTS_SECONDS < 0:
+    raise ImproperlyConfigured(
+        "Environment variable SECURE_HSTS_SECONDS is malformed: expected 0 or more seconds."
+    )
+# Rate limits and lockouts counted per process are no limits: N web processes allow N times
+# the rate. Production needs the shared cache.
+if not CACHE_URL:
+    raise ImproperlyConfigured(
+        "Environment variable CACHE_URL is required in production (redis://host:port/db), "
+        "so every web process counts the same rate limits."
+    )
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True

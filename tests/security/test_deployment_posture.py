@@ -29,6 +29,7 @@ def production_env(**overrides: str) -> dict[str, str]:
         "PAYMENT_PROVIDER": "stripe",
         "STRIPE_SECRET_KEY": "sk_live_" + secrets.token_hex(24),
         "STRIPE_WEBHOOK_SECRET": "whsec_" + secrets.token_hex(24),
+        "CACHE_URL": "redis://127.0.0.1:6379/3",
     }
     env.update(overrides)
     return env

@@ -1,5 +1,9 @@
 """Rate limits: per API key for the API, per client address for the public page.
 
+The client address is ``ecfmg_portal.security.client_ip.client_ip`` (the same one the
+login lockout uses), never DRF's own reading of ``X-Forwarded-For``, which trusts
+the whole header when ``NUM_PROXIES`` is unset.
+
 Rates come from ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]``, read at request
 time so that a settings change (or a test) takes effect at once. Counters live
 in the default cache.
@@ -13,6 +17,8 @@ from django.http import HttpRequest
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from ecfmg_portal.security.client_ip import client_ip
+
 from ..models import ApiKey
 
 
@@ -21,6 +27,9 @@ class _SettingsRateThrottle(SimpleRateThrottle):
         rates: dict[str, Any] = api_settings.DEFAULT_THROTTLE_RATES
         rate = rates.get(self.scope or "")
         return str(rate) if rate is not None else None
+
+    def get_ident(self, request: Any) -> str:
+        return client_ip(request)
 
 
 class ApiKeyRateThrottle(_SettingsRateThrottle):

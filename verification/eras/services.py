@@ -282,17 +282,24 @@ def program_acgme_id_set(*, program: Organization, acgme_program_id: str, actor:
     return program
 
 
-def program_webhook_configure(
-    *, program: Organization, url: str, rotate_secret: bool = False
-) -> Organization:
-    """Set (or, with an empty ``url``, remove) the program's webhook. A signing
-    secret is generated the first time, or again when ``rotate_secret``."""
-    if program.kind != Organization.Kind.RESIDENCY_PROGRAM:
+def program_webhook_check(*, program: Organization, url: str) -> None:
+    """Refuse a webhook URL this program may not have (the API, the admin and the command)."""
+    if url and program.kind != Organization.Kind.RESIDENCY_PROGRAM:
         raise DomainError("not_a_program", "Only residency programs receive status reports.")
     if url:
         refusal = webhook_url_refusal(url)
         if refusal:
             raise DomainError("invalid_webhook_url", refusal, field="url")
+
+
+def program_webhook_configure(
+    *, program: Organization, url: str, rotate_secret: bool = False, actor: Any = None
+) -> Organization:
+    """Set (or, with an empty ``url``, remove) the program's webhook. A signing
+    secret is generated the first time, or again when ``rotate_secret``."""
+    if program.kind != Organization.Kind.RESIDENCY_PROGRAM:
+        raise DomainError("not_a_program", "Only residency programs receive status reports.")
+    program_webhook_check(program=program, url=url)
     before = {"webhook_url": program.webhook_url}
     with transaction.atomic():
         program.webhook_url = url
@@ -302,6 +309,7 @@ def program_webhook_configure(
         audit_record(
             action="eras.webhook.configured",
             obj=program,
+            actor=actor,
             before=before,
             after={"webhook_url": url, "secret_rotated": bool(url and rotate_secret)},
         )
