@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test suite lint typecheck bench bench-tools install migrate demo clean browsers
+.PHONY: run test suite lint typecheck bench bench-tools install migrate demo clean browsers messages
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,13 +22,19 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py seed_demo
 
+## Compiled translation catalogs (locale/*/LC_MESSAGES/django.mo, not committed: built
+## from the .po files here and in the Dockerfile). Needs GNU gettext's msgfmt (make browsers).
+messages: install
+	@command -v msgfmt >/dev/null || { echo "Compiling translations needs gettext: sudo apt-get install gettext"; exit 1; }
+	$(BIN)/python manage.py compilemessages -v0 --ignore .venv --ignore var
+
 ## make run: install, migrate, load demo data, serve on http://127.0.0.1:$(PORT)
-run: demo
+run: messages demo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## System packages the tests use: Debian's Chromium (Playwright's own browser
 ## download is not used), pdftoppm, and fonts that cover non-Latin names.
-SYSTEM_PACKAGES := chromium poppler-utils fonts-dejavu-core fonts-noto-core fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0
+SYSTEM_PACKAGES := chromium poppler-utils fonts-dejavu-core fonts-noto-core fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 gettext
 browsers:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -48,7 +54,7 @@ typecheck: install
 test: install browsers lint typecheck suite
 
 ## make suite: the test suite alone (pytest), on whatever DATABASE_URL says.
-suite: install
+suite: install messages
 	mkdir -p var
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
 

@@ -1,0 +1,51 @@
+"""The templates that are translated show no words outside a translation tag (issue 16).
+
+``COVERED`` lists the templates whose every word is wrapped; it grows as pages are
+translated (docs/i18n.md says which are not yet). A template in the list that gains an
+unwrapped sentence fails here, naming the text.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.i18n.template_scan import TEMPLATES, untranslated_text
+
+COVERED = [
+    "_language_switcher.html",
+    "503.html",
+    "school/_field.html",
+    "school/link_problem.html",
+    "school/respond.html",
+    "school/thanks.html",
+    "emails/school/verification_request.txt",
+    "registration/confirm_failed.html",
+    "registration/locked_out.html",
+    "registration/login.html",
+    "registration/password_change_done.html",
+    "registration/password_change_form.html",
+    "registration/password_reset_complete.html",
+    "registration/password_reset_confirm.html",
+    "registration/password_reset_done.html",
+    "registration/password_reset_email.html",
+    "registration/password_reset_form.html",
+    "registration/password_reset_subject.txt",
+    "verification/rate_limited.html",
+    "verification/verify_not_found.html",
+]
+
+
+@pytest.mark.parametrize("name", COVERED)
+def test_every_word_is_inside_a_translation_tag(name):
+    assert (TEMPLATES / name).exists(), name
+    assert untranslated_text(name) == []
+
+
+def test_the_scanner_finds_a_bare_sentence_and_a_bare_attribute(tmp_path, monkeypatch):
+    monkeypatch.setattr("tests.i18n.template_scan.TEMPLATES", tmp_path)
+    (tmp_path / "page.html").write_text(
+        '{% load i18n %}<h1>{% translate "Fine" %}</h1><p class="lead">Not wrapped</p>'
+        '<img alt="A picture" src="x.png">{% blocktranslate %}Also fine{% endblocktranslate %}'
+        "{# a comment #}{% comment %}Notes{% endcomment %}<p>ECFMG · USMLE 2026</p>"
+    )
+    assert untranslated_text("page.html") == ["Not wrapped", "A picture"]
