@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
 from certificates import (
+    admin_issuer_keys,  # noqa: F401 - registers issuer keys and status lists (R-VE-4)
     admin_review,
     workbench_queues,  # noqa: F401 - registers the certificate queues
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class Certificate(models.Model):
@@ -32,6 +33,14 @@ class Certificate(models.Model):
     # Claimed before the "your certificate is issued" e-mail is sent: a retry never sends twice.
     email_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # R-VE-4: its entry in a public Bitstring Status List, drawn at random when issued
+    # and kept for life (reprints too); null only for certificates issued before lists.
+    status_list = models.ForeignKey(
+        "StatusList", null=True, blank=True, on_delete=models.PROTECT, related_name="certificates"
+    )
+    status_index = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # The signed Verifiable Credential (JSON) embedded in the current PDF, byte for byte.
+    credential = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ["-issued_on", "-id"]
@@ -48,6 +57,14 @@ class Certificate(models.Model):
             models.CheckConstraint(
                 condition=Q(issued_on__gte=models.F("exam_requirements_met_on")),
                 name="certificate_issued_after_requirements",
+            ),
+            models.UniqueConstraint(
+                fields=["status_list", "status_index"], name="certificate_status_entry_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(status_list__isnull=True, status_index__isnull=True)
+                | Q(status_list__isnull=False, status_index__isnull=False),
+                name="certificate_status_entry_complete",
             ),
         ]
 
@@ -67,3 +84,59 @@ class CertificateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.last_value}"
+
+
+class StatusList(models.Model):
+    """A W3C Bitstring Status List (v1.0) for revocation: bit ``i`` is 1 when the
+    certificate at index ``i`` is revoked. Served signed at ``/credentials/status/<name>/``."""
+
+    MIN_SIZE = 131_072  # the specification's minimum (16 KiB), so one list hides each certificate
+
+    name = models.SlugField(max_length=32, unique=True)
+    size = models.PositiveIntegerField(default=MIN_SIZE)
+    # size / 8 bytes, most significant bit first (index 0 is the left-most bit).
+    bits = models.BinaryField(editable=False)
+    # Increases with every change, so a signed copy can be cached per revision.
+    revision = models.PositiveIntegerField(default=0, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(size__gte=131_072), name="status_list_minimum_size"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Status list {self.name}"
+
+
+class IssuerKey(models.Model):
+    """An Ed25519 key of the issuer's ``did:web`` document (Multikey). One is active and
+    signs new credentials; retired keys stay in the document so what they signed still
+    verifies, unless marked compromised: then anything they signed from
+    ``compromised_since`` on fails (the document lists it with ``revoked``)."""
+
+    key_id = models.CharField(max_length=40, unique=True)
+    public_key_multibase = models.CharField(max_length=64, unique=True)
+    # The secret key, Fernet-encrypted under CREDENTIAL_KEY_SECRET; never shown.
+    private_key_encrypted = models.TextField(editable=False)
+    active = models.BooleanField(default=False, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    retired_at = models.DateTimeField(null=True, blank=True, editable=False)
+    compromised_since = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        permissions = [("manage_issuer_keys", "Can rotate issuer keys and mark them compromised")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["active"], condition=Q(active=True), name="one_active_issuer_key"
+            ),
+            models.CheckConstraint(
+                condition=Q(active=False) | Q(retired_at__isnull=True, compromised_since__isnull=True),
+                name="active_issuer_key_not_retired",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.key_id

@@ -44,6 +44,9 @@ FONT_DIR = APP_DIR / "fonts"
 ALLOWED_DIRS: tuple[Path, ...] = (TEMPLATE_DIR, FONT_DIR)
 TEMPLATE_NAME = "certificates/certificate.html"
 STYLESHEET = TEMPLATE_DIR / "certificate.css"
+# Where the visible PDF signature block goes (PDF points from the bottom-left corner of
+# the US Letter landscape page): above the two signature lines, clear of the text.
+CERTIFICATE_SIGNATURE_BOX = (196, 92, 462, 122)
 
 
 class RefusedURL(ValueError):

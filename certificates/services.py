@@ -32,11 +32,15 @@ from ecfmg_portal.errors import Conflict, DomainError
 from ecfmg_portal.events import applicant_status_changed
 
 from . import tasks
+from .credential import ATTACHMENT_NAME, certificate_credential_sign
+from .credential import MEDIA_TYPE as CREDENTIAL_MEDIA_TYPE
 from .models import Certificate, CertificateCounter
-from .pdf import certificate_content, render_certificate_pdf_bytes
+from .pdf import CERTIFICATE_SIGNATURE_BOX, certificate_content, render_certificate_pdf_bytes
 from .rules import evaluate
 from .selectors import applicant_facts, applicants_without_certificate_ids, assessments_in_batches
 
+from .signing.pdf import Attachment, sign_pdf
+from .status_lists import status_entry_draw, status_entry_set_revoked
 logger = logging.getLogger(__name__)
 
 # Numbers start here so the first certificates look like established ones (0-871-000-1…).
@@ -93,12 +97,17 @@ def certificate_issue_if_eligible(*, applicant_id: int) -> Certificate | None:
             if not assessment.eligible or assessment.exam_requirements_met_on is None:
                 return None
             certificate = Certificate.objects.create(
+            number = _next_certificate_number()
+            # R-VE-4: a random unused entry in the public revocation list, kept for life.
+            status_list, status_index = status_entry_draw()
                 applicant=applicant,
-                number=_next_certificate_number(),
+                number=number,
                 verification_code=secrets.token_urlsafe(24),
                 exam_requirements_met_on=assessment.exam_requirements_met_on,
                 issued_on=timezone.localdate(),
             )
+                status_list=status_list,
+                status_index=status_index,
             audit_record(
                 action="certificate.issued",
                 obj=certificate,
@@ -131,7 +140,9 @@ def certificate_render_pdf(*, certificate_id: int, force: bool = False) -> Certi
     if certificate is None or (certificate.pdf_rendered_at is not None and not force):
         return certificate
     # Rendering takes a while: do it outside any transaction and lock only to store.
-    pdf = render_certificate_pdf_bytes(certificate_content(certificate))
+    certificate = _with_status_entry(certificate)
+    credential = certificate_credential_sign(certificate)
+    pdf = certificate_pdf_sign(render_certificate_pdf_bytes(certificate_content(certificate)), credential)
     name = default_storage.save(f"certificates/{uuid.uuid4().hex}.pdf", ContentFile(pdf))
     with transaction.atomic():
         locked = Certificate.objects.select_for_update().get(pk=certificate_id)
@@ -143,7 +154,8 @@ def certificate_render_pdf(*, certificate_id: int, force: bool = False) -> Certi
         previous = locked.pdf.name
         locked.pdf.name = name
         locked.pdf_rendered_at = timezone.now()
-        locked.save(update_fields=["pdf", "pdf_rendered_at"])
+        locked.credential = credential
+        locked.save(update_fields=["pdf", "pdf_rendered_at", "credential"])
         if previous and previous != name:
             transaction.on_commit(lambda: default_storage.delete(previous))
         if first_rendering and not locked.is_revoked:
@@ -153,6 +165,38 @@ def certificate_render_pdf(*, certificate_id: int, force: bool = False) -> Certi
 
 
 def _may(actor: Any, permission: str) -> bool:
+def _with_status_entry(certificate: Certificate) -> Certificate:
+    """Certificates issued before status lists existed get their entry on the next
+    rendering (drawn under the list's lock, kept from then on)."""
+    if certificate.status_list_id is not None:
+        return certificate
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if locked.status_list_id is None:
+            locked.status_list, locked.status_index = status_entry_draw()
+            locked.save(update_fields=["status_list", "status_index"])
+            if locked.is_revoked:
+                status_entry_set_revoked(certificate=locked)
+    return Certificate.objects.select_related("applicant", "status_list").get(pk=certificate.pk)
+
+
+def certificate_pdf_sign(pdf: bytes, credential: str) -> bytes:
+    """The rendered certificate with its credential attached, PAdES-signed (R-VE-4)."""
+    return sign_pdf(
+        pdf,
+        reason="Standard ECFMG Certificate issued by ECFMG",
+        box=CERTIFICATE_SIGNATURE_BOX,
+        attachments=[
+            Attachment(
+                name=ATTACHMENT_NAME,
+                data=credential.encode("utf-8"),
+                mime_type=CREDENTIAL_MEDIA_TYPE,
+                description="This certificate as a W3C Verifiable Credential",
+            )
+        ],
+    )
+
+
     return bool(getattr(actor, "is_authenticated", False) and actor.has_perm(permission))
 
 
@@ -190,6 +234,8 @@ def certificate_revoke(*, certificate: Certificate, reason: str, actor: Any) -> 
         locked.revoked_by = actor if getattr(actor, "is_authenticated", False) else None
         locked.save(update_fields=["status", "revoked_on", "revocation_reason", "revoked_by"])
         audit_record(
+        # R-VE-4: the public status list shows it from the next request on.
+        status_entry_set_revoked(certificate=locked)
             action="certificate.revoked",
             obj=locked,
             actor=actor,

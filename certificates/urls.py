@@ -7,4 +7,7 @@ from . import views
 urlpatterns = [
     path("", views.certificate_detail, name="certificate_detail"),
     path("<int:pk>/download/", views.certificate_download, name="certificate_download"),
+    path(
+        "<int:pk>/credential/", views.certificate_credential_download, name="certificate_credential_download"
+    ),
 ]

@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from .credential import MEDIA_TYPE as CREDENTIAL_MEDIA_TYPE
 from .selectors import certificate_for_user
 
 
@@ -36,6 +37,21 @@ def certificate_download(request: HttpRequest, pk: int) -> FileResponse:
         filename=f"ECFMG-certificate-{certificate.number}.pdf",
         content_type="application/pdf",
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@login_required
+def certificate_credential_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The signed-in applicant's own Verifiable Credential (R-VE-4), the same bytes as
+    embedded in the PDF. Anyone else's is "not found"."""
+    certificate = certificate_for_user(request.user)
+    if certificate is None or certificate.pk != pk or not certificate.credential:
+        raise Http404("No such certificate.")
+    response = HttpResponse(certificate.credential.encode("utf-8"), content_type=CREDENTIAL_MEDIA_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="ECFMG-certificate-{certificate.number}.vc.json"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -14,6 +14,8 @@ urlpatterns = [
     path("api/v1/eras/", include("verification.eras.urls")),
     path("account/", include("applicants.payments.urls")),
     path("school/", include("credentials.urls")),
+    # Before verification.urls: its api/v1/ catch-all would answer the credential verifier's 404.
+    path("", include("certificates.public_urls")),
     path("", include("verification.urls")),
     path("", include("applicants.urls")),
 ]

@@ -47,13 +47,16 @@ GROUP_PERMISSIONS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     ],
     CERTIFICATE_OFFICER: [
         ("applicants", ("view_applicant",)),
-        ("certificates", ("view_", "change_certificate", "revoke_certificate", "reprint_certificate")),
+        (
+            "certificates",
+            ("view_", "change_certificate", "revoke_certificate", "reprint_certificate", "manage_issuer_keys"),
+        ),
     ],
     ADMINISTRATOR: [
         ("applicants", ("view_", "add_", "change_")),
         ("credentials", ("view_", "add_", "change_")),
         ("exams", ("view_", "add_", "change_")),
-        ("certificates", ("view_", "add_", "change_", "revoke_", "reprint_")),
+        ("certificates", ("view_", "add_", "change_", "revoke_", "reprint_", "manage_")),
         ("verification", ("view_", "add_", "change_")),
         ("eras", ("view_", "add_", "change_")),
         ("audit", ("view_",)),

@@ -25,6 +25,7 @@ def _stripe_and_no_weasyprint(settings, monkeypatch):
     settings.STRIPE_WEBHOOK_SECRET = STRIPE_WEBHOOK_SECRET
     # The PDF itself is tested by the certificates app.
     monkeypatch.setattr("certificates.services.render_certificate_pdf_bytes", lambda content: FAKE_PDF)
+    monkeypatch.setattr("certificates.services.certificate_pdf_sign", lambda pdf, credential: pdf)
 
 
 def pay(client, applicant_id: int, cents: int, n: int):

@@ -15,4 +15,6 @@ def fake_pdf(monkeypatch):
         return FAKE_PDF
 
     monkeypatch.setattr("certificates.services.render_certificate_pdf_bytes", render)
+    # The fake is no PDF pyHanko could sign: tests of signing use the real renderer.
+    monkeypatch.setattr("certificates.services.certificate_pdf_sign", lambda pdf, credential: pdf)
     return rendered

@@ -272,6 +272,23 @@ if not all(day.isdigit() and int(day) > 0 for day in _reminder_days):
     raise ValueError(
         "Environment variable SCHOOL_VERIFICATION_REMINDER_DAYS is malformed: expected days such as 14,30,60."
     )
+# Signed PDFs and verifiable certificates (R-VE-4, docs/certificates.md). Without the
+# PDF_SIGNING_* files a development CA under SIGNING_DEV_DIR is used (production refuses).
+PDF_SIGNER_NAME = env.string("PDF_SIGNER_NAME", default="ECFMG Certification Portal")
+PDF_SIGNING_PKCS12_FILE = env.string("PDF_SIGNING_PKCS12_FILE", default="")
+PDF_SIGNING_KEY_FILE = env.string("PDF_SIGNING_KEY_FILE", default="")
+PDF_SIGNING_CERT_FILE = env.string("PDF_SIGNING_CERT_FILE", default="")
+PDF_SIGNING_CHAIN_FILE = env.string("PDF_SIGNING_CHAIN_FILE", default="")
+PDF_SIGNING_KEY_PASSWORD = env.string("PDF_SIGNING_KEY_PASSWORD", default="")
+PDF_SIGNING_TRUST_ROOTS_FILE = env.string("PDF_SIGNING_TRUST_ROOTS_FILE", default="")
+PDF_SIGNING_TSA_URL = env.string("PDF_SIGNING_TSA_URL", default="")
+SIGNING_DEV_DIR = env.path("SIGNING_DEV_DIR", default=VAR_DIR / "signing")
+# Encrypts the issuer's Ed25519 keys at rest (a Fernet key); derived from SECRET_KEY in development.
+CREDENTIAL_KEY_SECRET = env.string("CREDENTIAL_KEY_SECRET", default="")
+# How long a verifier may keep a status list (seconds): Cache-Control max-age and the list's ttl.
+STATUS_LIST_MAX_AGE = env.integer("STATUS_LIST_MAX_AGE", default=300)
+# Largest file the public credential verifier reads (bytes).
+CREDENTIAL_VERIFY_MAX_BYTES = env.integer("CREDENTIAL_VERIFY_MAX_BYTES", default=2 * 1024 * 1024)
 SCHOOL_VERIFICATION_REMINDER_DAYS = sorted({int(day) for day in _reminder_days})
 SCHOOL_VERIFICATION_ESCALATION_DAYS = env.integer("SCHOOL_VERIFICATION_ESCALATION_DAYS", default=90)
 SCHOOL_VERIFICATION_LINK_VALID_DAYS = env.integer("SCHOOL_VERIFICATION_LINK_VALID_DAYS", default=60)
@@ -322,6 +339,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
+        # Certificate files checked on /credentials/verify/ and its API, per client address.
+        "credential_verify": env.string("CREDENTIAL_VERIFY_RATE_PER_IP", default="20/minute"),
         "verification.api.schema.add_error_headers",
     ],
 }

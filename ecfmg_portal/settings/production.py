@@ -6,10 +6,22 @@ refuses to start with the development secret key or the sandbox payment provider
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CACHE_URL, PAYMENT_PROVIDER, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, env
+from .base import (
+    CACHE_URL,
+    CREDENTIAL_KEY_SECRET,
+    PAYMENT_PROVIDER,
+    PDF_SIGNING_CERT_FILE,
+    PDF_SIGNING_KEY_FILE,
+    PDF_SIGNING_PKCS12_FILE,
+    STRIPE_SECRET_KEY,
+    STRIPE_WEBHOOK_SECRET,
+    env,
+)
 
 DEBUG = False
 PRODUCTION = True
@@ -58,6 +70,21 @@ if not CACHE_URL:
     raise ImproperlyConfigured(
         "Environment variable CACHE_URL is required in production (redis://host:port/db), "
         "so every web process counts the same rate limits."
+    )
+# R-VE-4: every PDF is signed and every certificate is a signed credential; no
+# development CA, no key derived from SECRET_KEY (docs/certificates.md, "Operators").
+_pdf_signing_files = (
+    [PDF_SIGNING_PKCS12_FILE] if PDF_SIGNING_PKCS12_FILE else [PDF_SIGNING_KEY_FILE, PDF_SIGNING_CERT_FILE]
+)
+if not all(_pdf_signing_files) or not all(Path(name).is_file() for name in _pdf_signing_files):
+    raise ImproperlyConfigured(
+        "Environment variables PDF_SIGNING_PKCS12_FILE (or PDF_SIGNING_KEY_FILE and PDF_SIGNING_CERT_FILE) "
+        "are required in production and must name readable files: every PDF is signed with that key."
+    )
+if not CREDENTIAL_KEY_SECRET:
+    raise ImproperlyConfigured(
+        "Environment variable CREDENTIAL_KEY_SECRET is required in production: it encrypts the "
+        "issuer's credential signing keys (a Fernet key; see docs/certificates.md)."
     )
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

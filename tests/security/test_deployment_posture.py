@@ -3,17 +3,21 @@ a malformed environment value stops the process naming the variable."""
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.test import Client
 from django.urls import reverse
 
 from applicants.tests.factories import UserFactory
+from certificates.signing.pdf_keys import ensure_dev_signing_keys
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -30,12 +34,26 @@ def production_env(**overrides: str) -> dict[str, str]:
         "STRIPE_SECRET_KEY": "sk_live_" + secrets.token_hex(24),
         "STRIPE_WEBHOOK_SECRET": "whsec_" + secrets.token_hex(24),
         "CACHE_URL": "redis://127.0.0.1:6379/3",
+        **_pdf_signing_env(),
     }
     env.update(overrides)
     return env
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+@functools.cache
+def _pdf_signing_env() -> dict[str, str]:
+    """Production refuses to start without a PDF signing key and the credential key secret."""
+    directory = Path(tempfile.mkdtemp(prefix="ecfmg-signing-")) / "keys"
+    ensure_dev_signing_keys(directory)
+    return {
+        "PDF_SIGNING_KEY_FILE": str(directory / "signer-key.pem"),
+        "PDF_SIGNING_CERT_FILE": str(directory / "signer.pem"),
+        "PDF_SIGNING_CHAIN_FILE": str(directory / "ca.pem"),
+        "CREDENTIAL_KEY_SECRET": Fernet.generate_key().decode(),
+    }
+
+
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=BASE_DIR,
@@ -73,6 +91,10 @@ def test_deploy_check_fails_when_hsts_is_switched_off():
         ({"UPLOAD_MAX_BYTES": "10MB"}, "UPLOAD_MAX_BYTES"),
         ({"SECRET_KEY_FALLBACKS": "old-and-short"}, "SECRET_KEY_FALLBACKS"),
     ],
+        # R-VE-4: no signing key, no start (a development CA is never used in production).
+        ({"PDF_SIGNING_KEY_FILE": ""}, "PDF_SIGNING_KEY_FILE"),
+        ({"PDF_SIGNING_CERT_FILE": "/nonexistent/signer.pem"}, "PDF_SIGNING_CERT_FILE"),
+        ({"CREDENTIAL_KEY_SECRET": ""}, "CREDENTIAL_KEY_SECRET"),
 )
 def test_malformed_environment_stops_the_start_naming_the_variable(overrides, variable):
     result = manage("check", env=production_env(**overrides))

@@ -1,0 +1,392 @@
+"""One verifier for a certificate PDF or a credential file (R-VE-4), used by the public
+page, ``POST /api/v1/credentials/verify`` and ``manage.py verify_credential``.
+
+The verdict is one of ``valid``, ``revoked``, ``altered``, ``unknown_issuer``,
+``not_a_certificate``, with the list of what was checked. The issuer's DID
+document and status lists come from a ``TrustSources`` the caller chooses (the
+database on the portal; files or SITE_URL for the command), never from an
+address the file names. Input is bounded: size, PDF pages and decoding (pyHanko's
+limits for untrusted files), JSON nesting; JSON-LD contexts are the bundled ones.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from django.conf import settings
+
+from .credential import (
+    ATTACHMENT_NAME,
+    CERTIFICATE_CONTEXT,
+    CREDENTIAL_TYPE,
+    ISSUER_KEYS,
+    STATUS_KEYS,
+    SUBJECT_KEYS,
+    SUBJECT_TYPE,
+    TOP_LEVEL_KEYS,
+)
+from .issuer import issuer_did
+from .signing.data_integrity import ProofError, proof_of, verify_proof
+from .signing.jsonld import CREDENTIALS_V2, JsonLdError
+from .signing.multikey import MultikeyError, public_key_from_multibase
+from .signing.pdf import open_untrusted_pdf, pdf_signature_check
+from .status_lists import bit_is_set, decode_bits
+
+logger = logging.getLogger(__name__)
+
+VALID = "valid"
+REVOKED = "revoked"
+ALTERED = "altered"
+UNKNOWN_ISSUER = "unknown_issuer"
+NOT_A_CERTIFICATE = "not_a_certificate"
+VERDICTS = (VALID, REVOKED, ALTERED, UNKNOWN_ISSUER, NOT_A_CERTIFICATE)
+
+HEADLINES = {
+    VALID: "Valid: this is a genuine Standard ECFMG Certificate, unchanged since ECFMG signed it, and not revoked.",
+    REVOKED: "Revoked: ECFMG issued this certificate but has since revoked it. It no longer certifies this person.",
+    ALTERED: "Altered: this file was changed after ECFMG signed it. Do not rely on what it says.",
+    UNKNOWN_ISSUER: "Unknown issuer: this file was not signed by ECFMG, or with a key ECFMG does not stand behind.",
+    NOT_A_CERTIFICATE: "Not a certificate: this file is not a Standard ECFMG Certificate or its credential.",
+}
+
+MAX_PDF_PAGES = 10
+MAX_CREDENTIAL_BYTES = 64 * 1024
+MAX_JSON_DEPTH = 12
+MAX_ATTACHMENTS = 16
+STATUS_LIST_PATH = re.compile(r"^/credentials/status/(?P<name>[a-z0-9-]{1,32})/$")
+
+
+class SourceUnavailable(RuntimeError):
+    """The DID document or a status list could not be had (offline, no file given)."""
+
+
+class TrustSources(Protocol):
+    def did_document(self) -> dict[str, Any]: ...
+
+    def status_list_credential(self, name: str) -> dict[str, Any]: ...
+
+    def revoked_on(self, certificate_number: str) -> datetime.date | None: ...
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    passed: bool
+    detail: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"check": self.name, "passed": self.passed, "detail": self.detail}
+
+
+@dataclass
+class Outcome:
+    verdict: str = NOT_A_CERTIFICATE
+    checks: list[Check] = field(default_factory=list)
+    credential: dict[str, Any] | None = None
+    revoked_on: datetime.date | None = None
+
+    @property
+    def headline(self) -> str:
+        text = HEADLINES[self.verdict]
+        if self.verdict == REVOKED and self.revoked_on is not None:
+            text = text.replace("has since revoked it", f"revoked it on {self.revoked_on:%d %B %Y}")
+        return text
+
+    def check(self, name: str, passed: bool, detail: str) -> bool:
+        self.checks.append(Check(name, passed, detail))
+        return passed
+
+    def finish(self, verdict: str) -> Outcome:
+        self.verdict = verdict
+        return self
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "verdict": self.verdict,
+            "summary": self.headline,
+            "revoked_on": self.revoked_on.isoformat() if self.revoked_on else None,
+            "checks": [c.as_dict() for c in self.checks],
+            "credential": self.credential,
+        }
+
+
+def _depth_ok(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return False
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return True
+
+
+def parse_json(data: bytes) -> Any:
+    """Bounded JSON: size, nesting. ``ValueError`` if it is not such JSON."""
+    if len(data) > MAX_CREDENTIAL_BYTES:
+        raise ValueError("larger than a credential")
+    try:
+        value = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, RecursionError) as error:
+        raise ValueError("not UTF-8 JSON") from error
+    if not _depth_ok(value):
+        raise ValueError("nested too deeply")
+    return value
+
+
+def _keys_ok(value: Any, allowed: frozenset[str]) -> bool:
+    return isinstance(value, dict) and set(value) <= allowed
+
+
+def _shape_ok(credential: dict[str, Any]) -> bool:
+    """Exactly our credential's shape: nothing unsigned can hide in extra keys."""
+    return (
+        _keys_ok(credential, TOP_LEVEL_KEYS)
+        and credential.get("@context") == CERTIFICATE_CONTEXT
+        and _keys_ok(credential.get("issuer"), ISSUER_KEYS)
+        and _keys_ok(credential.get("credentialSubject"), SUBJECT_KEYS)
+        and credential["credentialSubject"].get("type") == SUBJECT_TYPE
+        and all(isinstance(v, str) for v in credential["credentialSubject"].values())
+        and _keys_ok(credential.get("credentialStatus"), STATUS_KEYS)
+        and all(isinstance(v, str) for v in credential["credentialStatus"].values())
+    )
+
+
+def _issuer_id(credential: dict[str, Any]) -> str:
+    issuer = credential.get("issuer")
+    if isinstance(issuer, dict):
+        issuer = issuer.get("id")
+    return issuer if isinstance(issuer, str) else ""
+
+
+def _check_proof(
+    outcome: Outcome, document: dict[str, Any], did_doc: dict[str, Any], label: str
+) -> str | None:
+    """Check the proof's key against the DID document, then the signature. Returns
+    None when both pass, else the verdict."""
+    try:
+        proof = proof_of(document)
+    except ProofError as error:
+        outcome.check(f"{label} proof", False, str(error))
+        return ALTERED
+    method_id = proof["verificationMethod"]
+    methods = {m.get("id"): m for m in did_doc.get("verificationMethod", []) if isinstance(m, dict)}
+    method = methods.get(method_id)
+    if method is None or method_id not in did_doc.get("assertionMethod", []):
+        outcome.check(
+            f"{label} key", False, "Signed with a key that is not in ECFMG's DID document (did.json)."
+        )
+        return UNKNOWN_ISSUER
+    revoked = method.get("revoked")
+    if isinstance(revoked, str) and proof["created"] >= revoked:
+        outcome.check(
+            f"{label} key",
+            False,
+            f"Signed on {proof['created']} with a key ECFMG reported compromised from {revoked}.",
+        )
+        return UNKNOWN_ISSUER
+    try:
+        public_key = public_key_from_multibase(str(method.get("publicKeyMultibase", "")))
+    except MultikeyError:
+        outcome.check(f"{label} key", False, "The DID document lists this key in a form that cannot be read.")
+        return UNKNOWN_ISSUER
+    outcome.check(f"{label} key", True, f"Signed with {method_id}, listed in ECFMG's DID document.")
+    try:
+        verify_proof(document, public_key)
+    except ProofError as error:
+        outcome.check(f"{label} signature", False, str(error))
+        return ALTERED
+    except JsonLdError:
+        outcome.check(
+            f"{label} signature", False, "The content cannot be canonicalized with ECFMG's contexts."
+        )
+        return ALTERED
+    outcome.check(f"{label} signature", True, "The Ed25519 signature (eddsa-rdfc-2022) matches the content.")
+    return None
+
+
+def _status_list_name(url: str) -> str | None:
+    prefix = settings.SITE_URL + "/credentials/status/"
+    if not url.startswith(prefix):
+        return None
+    match = STATUS_LIST_PATH.match(url[len(settings.SITE_URL) :])
+    return match.group("name") if match else None
+
+
+def _check_status(
+    outcome: Outcome, credential: dict[str, Any], sources: TrustSources, did_doc: dict[str, Any]
+) -> str | None:
+    entry = credential["credentialStatus"]
+    name = _status_list_name(entry.get("statusListCredential", ""))
+    index_text = entry.get("statusListIndex", "")
+    if (
+        entry.get("type") != "BitstringStatusListEntry"
+        or entry.get("statusPurpose") != "revocation"
+        or name is None
+    ):
+        outcome.check("status", False, "The revocation entry does not point to an ECFMG status list.")
+        return ALTERED
+    if not index_text.isascii() or not index_text.isdigit() or len(index_text) > 9:
+        outcome.check("status", False, "The revocation entry has no valid index.")
+        return ALTERED
+    try:
+        status_list = sources.status_list_credential(name)
+    except SourceUnavailable as error:
+        outcome.check("status list", False, f"The revocation status could not be checked: {error}")
+        return UNKNOWN_ISSUER
+    if not (
+        isinstance(status_list, dict)
+        and status_list.get("id") == entry["statusListCredential"]
+        and _issuer_id(status_list) == issuer_did()
+        and (status_list.get("@context") or [None])[0] == CREDENTIALS_V2
+        and "BitstringStatusListCredential" in (status_list.get("type") or [])
+    ):
+        outcome.check("status list", False, "The status list is not ECFMG's list for this certificate.")
+        return UNKNOWN_ISSUER
+    failure = _check_proof(outcome, status_list, did_doc, "status list")
+    if failure is not None:
+        return failure
+    subject = status_list.get("credentialSubject") or {}
+    try:
+        bits = decode_bits(subject.get("encodedList", ""))
+        revoked = bit_is_set(bits, int(index_text))
+    except ValueError:
+        outcome.check("status", False, "The status list cannot be read.")
+        return UNKNOWN_ISSUER
+    if revoked:
+        number = credential["credentialSubject"].get("certificateNumber", "")
+        outcome.revoked_on = sources.revoked_on(number)
+        when = f" on {outcome.revoked_on:%d %B %Y}" if outcome.revoked_on else ""
+        outcome.check(
+            "status", False, f"ECFMG's public revocation list marks this certificate revoked{when}."
+        )
+        return REVOKED
+    outcome.check("status", True, f"Not revoked in ECFMG's public status list {name} (checked now).")
+    return None
+
+
+def verify_credential_document(
+    credential: Any, sources: TrustSources, outcome: Outcome | None = None
+) -> Outcome:
+    """Verify a parsed credential: shape, issuer, key, signature, revocation."""
+    outcome = outcome or Outcome()
+    if not (
+        isinstance(credential, dict)
+        and isinstance(credential.get("type"), list)
+        and "VerifiableCredential" in credential["type"]
+        and CREDENTIAL_TYPE in credential["type"]
+    ):
+        outcome.check("credential", False, "This is not an ECFMG certificate credential.")
+        return outcome.finish(NOT_A_CERTIFICATE)
+    if _issuer_id(credential) != issuer_did():
+        outcome.check(
+            "issuer", False, f"Issued by {(_issuer_id(credential) or 'nobody')[:80]!r}, not by ECFMG."
+        )
+        return outcome.finish(UNKNOWN_ISSUER)
+    outcome.check("issuer", True, f"Issued by {issuer_did()} (ECFMG).")
+    if not _shape_ok(credential):
+        outcome.check("content", False, "The credential has fields or contexts ECFMG never signs.")
+        return outcome.finish(ALTERED)
+    try:
+        did_doc = sources.did_document()
+    except SourceUnavailable as error:
+        outcome.check("DID document", False, f"ECFMG's DID document could not be had: {error}")
+        return outcome.finish(UNKNOWN_ISSUER)
+    failure = _check_proof(outcome, credential, did_doc, "credential")
+    if failure is not None:
+        return outcome.finish(failure)
+    outcome.credential = {
+        "id": credential.get("id"),
+        "issuer": _issuer_id(credential),
+        "valid_from": credential.get("validFrom"),
+        **{k: v for k, v in credential["credentialSubject"].items() if k != "type"},
+    }
+    failure = _check_status(outcome, credential, sources, did_doc)
+    return outcome.finish(failure or VALID)
+
+
+def _attachment(reader: Any, name: str) -> bytes | None:
+    """The embedded file called ``name`` (a flat name tree, as we write it)."""
+    try:
+        names = reader.root["/Names"]["/EmbeddedFiles"]["/Names"]
+    except (KeyError, TypeError):
+        return None
+    for position in range(0, min(len(names), 2 * MAX_ATTACHMENTS), 2):
+        if str(names[position]) == name:
+            stream = names[position + 1].get_object()["/EF"]["/F"].get_object()
+            data = stream.data
+            return bytes(data) if len(data) <= MAX_CREDENTIAL_BYTES else None
+    return None
+
+
+def _verify_pdf(data: bytes, sources: TrustSources, outcome: Outcome) -> Outcome:
+    try:
+        reader = open_untrusted_pdf(data)
+        pages = int(reader.root["/Pages"]["/Count"])
+    except Exception as error:  # any failure to parse a hostile file is "altered", never a 500
+        logger.info("PDF could not be read: %s", type(error).__name__)
+        outcome.check("PDF", False, "The file says it is a PDF but cannot be read as one.")
+        return outcome.finish(ALTERED)
+    if pages > MAX_PDF_PAGES:
+        outcome.check("PDF", False, f"{pages} pages: a certificate has one.")
+        return outcome.finish(NOT_A_CERTIFICATE)
+    try:
+        signature = pdf_signature_check(reader, data)
+    except Exception as error:  # a malformed signature dictionary is a changed file
+        logger.info("PDF signature could not be read: %s", type(error).__name__)
+        outcome.check("PDF signature", False, "The PDF's signature cannot be read.")
+        return outcome.finish(ALTERED)
+    if not signature.signed:
+        outcome.check("PDF signature", False, "The PDF is not signed.")
+        return outcome.finish(NOT_A_CERTIFICATE)
+    if not (signature.intact and signature.covers_whole_file):
+        outcome.check("PDF signature", False, "The PDF was changed after it was signed.")
+        return outcome.finish(ALTERED)
+    if not signature.trusted and signature.names_our_ca:
+        outcome.check("PDF signature", False, "The signing certificate in the PDF was changed.")
+        return outcome.finish(ALTERED)
+    if not signature.trusted:
+        outcome.check("PDF signature", False, "The PDF is signed, but not with ECFMG's certificate.")
+        return outcome.finish(UNKNOWN_ISSUER)
+    outcome.check(
+        "PDF signature",
+        True,
+        f"Signed by {signature.signer} on {signature.signed_at}; intact; covers the whole file; "
+        "the signing certificate chains to ECFMG's root.",
+    )
+    try:
+        attached = _attachment(reader, ATTACHMENT_NAME)
+        credential = parse_json(attached) if attached is not None else None
+    except Exception as error:
+        logger.info("PDF attachment could not be read: %s", type(error).__name__)
+        credential = None
+    if credential is None:
+        outcome.check(
+            "credential", False, "The PDF carries no certificate credential (a report or receipt?)."
+        )
+        return outcome.finish(NOT_A_CERTIFICATE)
+    outcome.check("credential", True, f"The PDF carries its credential ({ATTACHMENT_NAME}).")
+    return verify_credential_document(credential, sources, outcome)
+
+
+def verify_file(data: bytes, sources: TrustSources) -> Outcome:
+    """Verify the bytes of a certificate PDF or a credential (JSON) file."""
+    outcome = Outcome()
+    if len(data) > settings.CREDENTIAL_VERIFY_MAX_BYTES:
+        outcome.check("file", False, "The file is larger than any certificate.")
+        return outcome.finish(NOT_A_CERTIFICATE)
+    if data.lstrip()[:5] == b"%PDF-":
+        return _verify_pdf(data, sources, outcome)
+    try:
+        credential = parse_json(data)
+    except ValueError:
+        outcome.check("file", False, "The file is neither a PDF nor a credential (JSON).")
+        return outcome.finish(NOT_A_CERTIFICATE)
+    return verify_credential_document(credential, sources, outcome)
