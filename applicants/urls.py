@@ -44,6 +44,9 @@ urlpatterns = [
     path("identity/correction/", identity.identity_change_request, name="identity_change_request"),
     path("exams/", exams.exams, name="exams"),
     path("exams/apply/", exams.exam_apply, name="exam_apply"),
+    path("exams/apply/confirm/", exams.exam_confirm, name="exam_confirm"),
+    path("exams/<int:pk>/permit/", exams.permit, name="permit"),
+    path("exams/<int:pk>/permit.pdf", exams.permit_pdf, name="permit_pdf"),
     path("documents/", documents.documents, name="documents"),
     path("documents/<int:pk>/download/", documents.document_download, name="document_download"),
 ]

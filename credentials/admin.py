@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -45,6 +45,7 @@ from credentials.services.school_verification import (
 )
 from ecfmg_portal.admin_lists import LargeTableAdmin, plural
 from ecfmg_portal.errors import DomainError
+from exams.models import ExamApplication
 from ecfmg_portal.workbench.admin_filters import QueueListFilter, QueueOrderingMixin
 
 
@@ -87,7 +88,7 @@ class ReasonTemplateAdmin(admin.ModelAdmin[ReasonTemplate]):
 
 @admin.register(Document)
 class DocumentAdmin(QueueOrderingMixin, LargeTableAdmin):
-    list_display = ("pk", "applicant", "kind", "source", "status", "created_at", "download")
+    list_display = ("pk", "applicant", "kind", "source", "status", "processing", "created_at", "download")
     list_filter = (QueueListFilter, "status", "kind", "source")
     list_select_related = ("applicant",)
     search_fields = ("=applicant__usmle_id",)
@@ -185,6 +186,17 @@ class DocumentAdmin(QueueOrderingMixin, LargeTableAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/credentials/document_decide.html", context)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Document]:
+        # R-ED-3, in the same query as the list: has the applicant applied for an exam yet?
+        applied = ExamApplication.objects.filter(applicant_id=OuterRef("applicant_id"))
+        return super().get_queryset(request).annotate(applicant_has_applied=Exists(applied))
+
+    @admin.display(description="processing")
+    def processing(self, obj: Document) -> str:
+        if obj.source == Document.Source.APPLICANT and not getattr(obj, "applicant_has_applied", True):
+            return "Waiting: no exam application yet (R-ED-3), held until the first one"
+        return "-"
 
     @admin.display(description="file")
     def download(self, obj: Document) -> str:

@@ -1,8 +1,11 @@
-"""Exam applications (R-EX-6, R-ED-4) and results."""
+"""Exam applications (R-EX-6, R-ED-4, R-ED-7). Results are recorded by ``exams.results``
+(R-EX-8), re-exported here for the callers that import them from the services."""
 
 from __future__ import annotations
 
 import datetime
+import secrets
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -10,14 +13,25 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from applicants.models import Applicant, LedgerEntry
-from applicants.notifications.services import exam_result_notify
+from applicants.notifications.services import exam_fee_charged_notify
 from applicants.services.ledger import ledger_post
-from credentials.selectors import has_current_diploma
+from credentials.services.documents import first_application_credentials_missing
 from ecfmg_portal.audit.services import audit_record
-from ecfmg_portal.errors import Conflict, DomainError
-from ecfmg_portal.events import applicant_status_changed
+from ecfmg_portal.errors import DomainError
 
 from .models import Exam, ExamApplication, ExamResult
+from .results import exam_result_record
+from .selectors import attempts_used, open_application
+
+__all__ = [
+    "ELIGIBILITY_MONTHS",
+    "MAX_ATTEMPTS_PER_STEP",
+    "add_months",
+    "exam_application_create",
+    "exam_application_refusal",
+    "exam_result_record",
+    "graduate_needs_credentials_first",
+]
 
 MAX_ATTEMPTS_PER_STEP = 4
 ELIGIBILITY_MONTHS = 3
@@ -32,41 +46,63 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month, min(day.day, last_day))
 
 
-def exam_application_refusal(*, applicant: Applicant, exam: str, today: datetime.date) -> str | None:
+def _human(day: datetime.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def exam_application_refusal(
+    *,
+    applicant: Applicant,
+    exam: str,
+    today: datetime.date,
+    applications: Sequence[ExamApplication] | None = None,
+    results: Sequence[ExamResult] | None = None,
+) -> str | None:
     """Why this application cannot be made now, or None. Reads only; shared by the
-    form (to explain) and by ``exam_application_create`` (to enforce)."""
+    page (to explain) and by ``exam_application_create`` (to enforce). A page that
+    already loaded the applicant's ``applications`` and ``results`` passes them."""
     if exam not in Exam.values:
         return "Choose Step 1, Step 2 CK or Step 2 CS."
     label = Exam(exam).label
     if not applicant.usmle_id:
         return "Get your USMLE/ECFMG Identification Number before applying for an exam."
-    results = ExamResult.objects.filter(applicant=applicant, exam=exam)
-    if results.filter(outcome=ExamResult.Outcome.PASS).exists():
+    if results is None:
+        results = list(ExamResult.objects.filter(applicant=applicant, exam=exam))
+    results = [r for r in results if r.exam == exam]
+    if any(r.passed for r in results):
         return f"You have already passed {label}; a passed Step cannot be taken again."
-    applications = list(ExamApplication.objects.filter(applicant=applicant, exam=exam).order_by("created_at"))
-    if len(applications) >= MAX_ATTEMPTS_PER_STEP:
+    if applications is None:
+        applications = list(ExamApplication.objects.filter(applicant=applicant, exam=exam))
+    applications = sorted((a for a in applications if a.exam == exam), key=lambda a: a.eligibility_start)
+    used = attempts_used(exam=exam, applications=applications, results=results, today=today)
+    if used >= MAX_ATTEMPTS_PER_STEP:
         return (
-            f"You have applied for {label} {len(applications)} times; "
+            f"You have used {used} of {MAX_ATTEMPTS_PER_STEP} attempts for {label}; "
             f"USMLE allows at most {MAX_ATTEMPTS_PER_STEP} attempts per Step."
         )
-    open_period = next((a for a in applications if a.eligibility_end >= today), None)
-    if open_period is not None and not results.filter(test_date__gte=open_period.eligibility_start).exists():
+    current = open_application(exam=exam, applications=applications, results=results, today=today)
+    if current is not None:
         return (
-            f"Your eligibility period for {label} is open until "
-            f"{open_period.eligibility_end:%d %B %Y}; apply again after it ends or after your result."
+            f"Your eligibility period for {label} is open until {_human(current.eligibility_end)}; "
+            "apply again after it ends or after your result."
         )
     return None
 
 
 def graduate_needs_credentials_first(*, applicant: Applicant, today: datetime.date) -> bool:
-    """R-ED-4: a graduate's first application is incomplete without the diploma."""
-    is_first = not ExamApplication.objects.filter(applicant=applicant).exists()
-    graduated = applicant.graduation_date is not None and applicant.graduation_date <= today
-    return is_first and graduated and not has_current_diploma(applicant=applicant)
+    """R-ED-4/R-ED-7: a graduate's first application is incomplete without the diploma
+    and, for a diploma not in English, its translation."""
+    return first_application_credentials_missing(applicant=applicant, today=today) is not None
+
+
+def _new_scheduling_number() -> str:
+    digits = f"{secrets.randbelow(10**12):012d}"
+    return f"{digits[:4]}-{digits[4:8]}-{digits[8:]}"
 
 
 def exam_application_create(*, applicant: Applicant, exam: str, actor: Any = None) -> ExamApplication:
-    """Apply for one Step: opens a 3-month eligibility period and charges the fee."""
+    """Apply for one Step: opens a 3-month eligibility period, charges the fee, issues
+    the scheduling permit's number and e-mails the charge."""
     today = timezone.localdate()
     with transaction.atomic():
         # Serialise applications of one applicant, so two clicks make one application.
@@ -74,13 +110,9 @@ def exam_application_create(*, applicant: Applicant, exam: str, actor: Any = Non
         refusal = exam_application_refusal(applicant=applicant, exam=exam, today=today)
         if refusal:
             raise DomainError("exam_application_refused", refusal, field="exam")
-        if graduate_needs_credentials_first(applicant=applicant, today=today):
-            raise DomainError(
-                "credentials_required",
-                "As a graduate, send your final diploma (and its English translation if it is not "
-                "in English) with your first exam application: upload it, then apply.",
-                field="exam",
-            )
+        missing = first_application_credentials_missing(applicant=applicant, today=today)
+        if missing:
+            raise DomainError("credentials_required", missing, field="exam")
         fee, _ = ledger_post(
             applicant=applicant,
             kind=LedgerEntry.Kind.CHARGE,
@@ -88,72 +120,22 @@ def exam_application_create(*, applicant: Applicant, exam: str, actor: Any = Non
             description=f"Application fee: {Exam(exam).label}",
             actor=actor,
         )
-        application = ExamApplication.objects.create(
-            applicant=applicant,
-            exam=exam,
-            eligibility_start=today,
-            eligibility_end=add_months(today, ELIGIBILITY_MONTHS),
-            fee=fee,
-        )
+        for _attempt in range(5):
+            try:
+                with transaction.atomic():
+                    application = ExamApplication.objects.create(
+                        applicant=applicant,
+                        exam=exam,
+                        eligibility_start=today,
+                        eligibility_end=add_months(today, ELIGIBILITY_MONTHS),
+                        fee=fee,
+                        scheduling_number=_new_scheduling_number(),
+                    )
+                break
+            except IntegrityError:  # a scheduling number drawn twice in 10^12: draw again
+                continue
+        else:
+            raise RuntimeError("Could not draw a free scheduling number.")
         audit_record(action="exam_application.created", obj=application, actor=actor, after={"exam": exam})
+        exam_fee_charged_notify(application=application)
     return application
-
-
-def exam_result_record(
-    *,
-    applicant: Applicant,
-    exam: str,
-    test_date: datetime.date,
-    outcome: str,
-    score: int | None,
-    source: str = ExamResult.Source.STAFF,
-    actor: Any = None,
-) -> tuple[ExamResult, bool]:
-    """Record a result. Replaying the same result returns it with ``False``; the same
-    sitting with another outcome or score raises ``Conflict``. A pass can complete
-    the requirements: certification follows through ``applicant_status_changed``."""
-    if exam not in Exam.values:
-        raise DomainError("invalid_exam", "Unknown exam.", field="exam")
-    if outcome not in ExamResult.Outcome.values:
-        raise DomainError("invalid_outcome", "Outcome must be pass or fail.", field="outcome")
-    if test_date > timezone.localdate():
-        raise DomainError("future_test_date", "The test date cannot be in the future.", field="test_date")
-    existing = ExamResult.objects.filter(applicant=applicant, exam=exam, test_date=test_date).first()
-    if existing is not None:
-        if existing.outcome == outcome and existing.score == score:
-            return existing, False
-        raise Conflict("result_conflict", "A different result is already stored for this sitting.")
-    try:
-        with transaction.atomic():
-            result = ExamResult.objects.create(
-                applicant=applicant,
-                exam=exam,
-                test_date=test_date,
-                outcome=outcome,
-                score=score,
-                source=source,
-            )
-            audit_record(
-                action="exam_result.recorded",
-                obj=result,
-                actor=actor,
-                after={
-                    "applicant": applicant.pk,
-                    "exam": exam,
-                    "test_date": test_date,
-                    "outcome": outcome,
-                },
-            )
-            exam_result_notify(result=result)
-            applicant_status_changed(applicant_id=applicant.pk, cause=f"exam_result.{outcome}")
-    except IntegrityError:
-        # Two deliveries raced; the first one stored it. Answer as a replay would.
-        return exam_result_record(
-            applicant=applicant,
-            exam=exam,
-            test_date=test_date,
-            outcome=outcome,
-            score=score,
-            source=source,
-        )
-    return result, True

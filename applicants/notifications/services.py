@@ -30,7 +30,7 @@ from applicants.notifications.tasks import send_applicant_notification
 from credentials.models import Document
 from ecfmg_portal.audit.services import audit_record
 from ecfmg_portal.i18n import language_of
-from exams.models import ExamResult
+from exams.models import ExamApplication, ExamResult
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +100,23 @@ def exam_result_notify(*, result: ExamResult) -> ApplicantNotification:
         key=f"exam_result:{result.pk}",
         template="exam_result_recorded",
         context={"exam": result.get_exam_display(), "test_date": result.test_date},
+    )
+
+
+def exam_fee_charged_notify(*, application: ExamApplication) -> ApplicantNotification:
+    """Tell the applicant an exam application charged its fee (issue 12: every charge is
+    e-mailed), with the eligibility period and the scheduling permit to use."""
+    return applicant_notify(
+        applicant=application.applicant,
+        key=f"exam_fee:{application.fee_id}",
+        template="exam_fee_charged",
+        context={
+            "exam": application.get_exam_display(),
+            "amount": f"${application.fee.amount:,.2f}",
+            "eligibility_start": application.eligibility_start,
+            "eligibility_end": application.eligibility_end,
+            "permit_url": settings.SITE_URL + reverse("permit", args=[application.pk]),
+        },
     )
 
 

@@ -43,7 +43,7 @@ GROUP_PERMISSIONS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     ],
     EXAMS_CLERK: [
         ("applicants", ("view_applicant",)),
-        ("exams", ("view_", "add_examresult", "change_examresult")),
+        ("exams", ("view_", "add_examresult", "change_examresult", "change_unmatchedresult")),
     ],
     CERTIFICATE_OFFICER: [
         ("applicants", ("view_applicant",)),

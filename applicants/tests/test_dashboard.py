@@ -17,7 +17,7 @@ from credentials.services.documents import document_decide
 from credentials.tests.factories import DocumentFactory
 from exams.models import Exam
 from exams.services import exam_application_create
-from exams.tests.factories import ExamResultFactory
+from exams.tests.factories import ExamResultFactory, applied_for
 
 pytestmark = pytest.mark.django_db
 
@@ -104,6 +104,7 @@ def test_after_applying_the_next_steps_are_to_pay_and_take_the_exam(client: Clie
 
 def test_the_timeline_lists_what_happened_newest_first(client: Client) -> None:
     applicant = make_graduate()
+    applied_for(applicant)  # credentials are processed from the first exam application (R-ED-3)
     document = DocumentFactory(applicant=applicant)
     DocumentEvent.objects.create(document=document, to_status="received")
     document_decide(document=document, to_status="rejected", actor=None, reason="Unreadable scan.")

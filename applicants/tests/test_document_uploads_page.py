@@ -9,6 +9,7 @@ from applicants.tests.portal_helpers import exe_upload, logged_in, make_graduate
 from credentials.models import Document
 from credentials.services.documents import document_decide
 from credentials.tests.factories import DocumentFactory
+from exams.tests.factories import applied_for
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +60,7 @@ def test_a_translation_must_be_in_english(client: Client) -> None:
 
 def test_a_rejected_document_shows_the_reason_and_can_be_replaced(client: Client) -> None:
     applicant = make_graduate()
+    applied_for(applicant)  # credentials are processed from the first exam application (R-ED-3)
     rejected = DocumentFactory(applicant=applicant)
     document_decide(document=rejected, to_status="rejected", actor=None, reason="The back page is missing.")
     logged_in(client, applicant)

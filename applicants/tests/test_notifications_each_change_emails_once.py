@@ -18,6 +18,7 @@ from credentials.services.documents import document_decide
 from credentials.tests.factories import DocumentFactory
 from exams.models import Exam
 from exams.services import exam_application_create, exam_result_record
+from exams.tests.factories import sitting_for
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +69,7 @@ def test_unable_to_verify_twice_after_a_new_attempt_is_announced_twice(django_ca
 
 def test_a_new_exam_result_emails_once_and_a_replay_sends_nothing(django_capture_on_commit_callbacks):
     applicant = ApplicantFactory()
+    sitting_for(applicant, Exam.STEP1, datetime.date(2025, 3, 3))
     args = {"applicant": applicant, "exam": Exam.STEP1, "test_date": datetime.date(2025, 3, 3)}
     with django_capture_on_commit_callbacks(execute=True):
         result, created = exam_result_record(**args, outcome="pass", score=231)
@@ -128,13 +130,17 @@ def test_charges_and_debits_are_not_announced(django_capture_on_commit_callbacks
     assert mail.outbox == []
 
 
-def test_applying_for_an_exam_sends_no_email_for_its_fee(django_capture_on_commit_callbacks):
+def test_applying_for_an_exam_emails_its_fee_once_with_the_permit(django_capture_on_commit_callbacks):
+    """Issue 12: every charge is e-mailed, with the eligibility period and the permit."""
     applicant = ApplicantFactory()
     DocumentFactory(applicant=applicant, kind=Document.Kind.DIPLOMA)
     with django_capture_on_commit_callbacks(execute=True):
-        exam_application_create(applicant=applicant, exam=Exam.STEP1)
-    assert LedgerEntry.objects.filter(applicant=applicant, kind=LedgerEntry.Kind.CHARGE).exists()
-    assert mail.outbox == []
+        application = exam_application_create(applicant=applicant, exam=Exam.STEP1)
+    [message] = mail.outbox
+    assert message.subject == "Your application for USMLE Step 1: $1,000.00 charged"
+    assert f"{application.eligibility_end.day} {application.eligibility_end:%B %Y}" in message.body
+    assert f"/exams/{application.pk}/permit/" in message.body
+    assert ApplicantNotification.objects.get().key == f"exam_fee:{application.fee_id}"
 
 
 @pytest.mark.parametrize(

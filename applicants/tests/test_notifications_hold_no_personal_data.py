@@ -20,6 +20,7 @@ from credentials.models import Document
 from credentials.services.documents import document_decide
 from credentials.tests.factories import DocumentFactory
 from exams.services import exam_result_record
+from exams.tests.factories import sitting_for
 
 pytestmark = pytest.mark.django_db
 BORN = datetime.date(1991, 7, 23)
@@ -45,6 +46,7 @@ def test_no_email_body_holds_personal_data_beyond_the_change(django_capture_on_c
         document_decide(
             document=document, to_status="rejected", actor=reviewer, reason="Seal of Dr. Mensah missing"
         )
+        sitting_for(applicant, "STEP1", datetime.date(2025, 3, 3))
         exam_result_record(
             applicant=applicant, exam="STEP1", test_date=datetime.date(2025, 3, 3), outcome="fail", score=187
         )

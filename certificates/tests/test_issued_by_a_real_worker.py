@@ -16,6 +16,7 @@ from certificates.tasks import evaluate_certification
 from certificates.tests.factories import applicant_with
 from exams.models import Exam
 from exams.services import exam_result_record
+from exams.tests.factories import sitting_for
 
 EVALUATED = "Task certificates.tasks.evaluate_certification"
 
@@ -33,6 +34,7 @@ def certificate_mails(worker) -> list:
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_issues_renders_and_emails_once(celery_worker):
     applicant = applicant_with(exams=(Exam.STEP1, Exam.STEP2CK))
+    sitting_for(applicant, Exam.STEP2CS, datetime.date(2026, 2, 3))
     exam_result_record(
         applicant=applicant,
         exam=Exam.STEP2CS,

@@ -16,6 +16,7 @@ from credentials.models import Document
 from credentials.services.documents import document_decide
 from exams.models import Exam
 from exams.services import exam_result_record
+from exams.tests.factories import applied_for, sitting_for
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +24,7 @@ pytestmark = pytest.mark.django_db
 def test_issues_when_the_exam_is_last(fake_pdf, django_capture_on_commit_callbacks):
     applicant = applicant_with(exams=(Exam.STEP1, Exam.STEP2CK))
     with django_capture_on_commit_callbacks(execute=True):
+        sitting_for(applicant, Exam.STEP2CS, datetime.date(2026, 2, 3))
         exam_result_record(
             applicant=applicant,
             exam=Exam.STEP2CS,
@@ -39,6 +41,7 @@ def test_issues_when_the_exam_is_last(fake_pdf, django_capture_on_commit_callbac
 def test_a_failed_exam_does_not_issue(fake_pdf, django_capture_on_commit_callbacks):
     applicant = applicant_with(exams=(Exam.STEP1, Exam.STEP2CK))
     with django_capture_on_commit_callbacks(execute=True):
+        sitting_for(applicant, Exam.STEP2CS, datetime.date(2026, 2, 3))
         exam_result_record(
             applicant=applicant,
             exam=Exam.STEP2CS,
@@ -51,6 +54,7 @@ def test_a_failed_exam_does_not_issue(fake_pdf, django_capture_on_commit_callbac
 
 def test_issues_when_verification_is_last(fake_pdf, django_capture_on_commit_callbacks):
     applicant = applicant_with(diploma_status=Document.Status.SENT_FOR_VERIFICATION)
+    applied_for(applicant)  # credentials are processed from the first exam application (R-ED-3)
     diploma = Document.objects.get(applicant=applicant, kind=Document.Kind.DIPLOMA)
     with django_capture_on_commit_callbacks(execute=True):
         document_decide(document=diploma, to_status=Document.Status.VERIFIED, actor=None)

@@ -19,6 +19,7 @@ from certificates.models import Certificate
 from certificates.tests.factories import applicant_with
 from exams.models import Exam
 from exams.services import exam_result_record
+from exams.tests.factories import sitting_for
 
 from .test_issued_by_a_real_worker import certificate_mails
 
@@ -38,6 +39,7 @@ def celery_worker_env() -> dict[str, str]:
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_while_issuing_loses_nothing_and_duplicates_nothing(celery_worker):
     applicant = applicant_with(exams=(Exam.STEP1, Exam.STEP2CK))
+    sitting_for(applicant, Exam.STEP2CS, datetime.date(2026, 2, 3))
     exam_result_record(
         applicant=applicant,
         exam=Exam.STEP2CS,

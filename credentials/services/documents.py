@@ -60,6 +60,56 @@ def document_submission_refusal(*, applicant: Applicant, kind: str, today: datet
     return None
 
 
+HELD_BEFORE_FIRST_APPLICATION = (
+    "Waiting (R-ED-3): the applicant has not applied for an exam yet. Credentials are held, "
+    "not reviewed or sent to the school, until the first exam application."
+)
+
+
+def document_processing_hold(*, document: Document) -> str | None:
+    """R-ED-3: why staff cannot review this document or send it to the school yet, or None.
+
+    A graduate may upload while preparing the first exam application; until that
+    application exists the upload is kept but held. What the school sends is not held.
+    """
+    if document.source != Document.Source.APPLICANT:
+        return None
+    if ExamApplication.objects.filter(applicant_id=document.applicant_id).exists():
+        return None
+    return HELD_BEFORE_FIRST_APPLICATION
+
+
+def first_application_credentials_missing(*, applicant: Applicant, today: datetime.date) -> str | None:
+    """R-ED-4 with R-ED-7: what a graduate's first exam application still lacks, or None.
+
+    The application is incomplete without the final diploma and, for a diploma not in
+    English, its official English translation (rejected documents do not count). A
+    student, or an applicant who has applied before, lacks nothing here.
+    """
+    graduated = applicant.graduation_date is not None and applicant.graduation_date <= today
+    if not graduated or ExamApplication.objects.filter(applicant=applicant).exists():
+        return None
+    documents = list(
+        Document.objects.filter(
+            applicant=applicant,
+            kind__in=[Document.Kind.DIPLOMA, Document.Kind.TRANSLATION],
+            status__in=Document.CURRENT_STATES,
+        ).order_by("-created_at")
+    )
+    diploma = next((d for d in documents if d.kind == Document.Kind.DIPLOMA), None)
+    if diploma is None:
+        return (
+            "As a graduate, send your final diploma (and its English translation if it is not in "
+            "English) with your first exam application: upload it, then apply."
+        )
+    if not diploma.is_english and not any(d.kind == Document.Kind.TRANSLATION for d in documents):
+        return (
+            "Your diploma is not in English: upload its official English translation (not made by "
+            "yourself), then apply. Your first exam application is incomplete without it."
+        )
+    return None
+
+
 def _store(applicant: Applicant, checked: CheckedFile) -> str:
     # Server-generated name: nothing of the client's file name reaches the file system.
     name = f"documents/{applicant.pk}/{uuid.uuid4().hex}.{checked.extension}"
@@ -190,6 +240,9 @@ def document_decide(*, document: Document, to_status: str, actor: Any, reason: s
     """
     with transaction.atomic():
         locked = Document.objects.select_for_update().get(pk=document.pk)
+        held = document_processing_hold(document=locked)
+        if held:
+            raise DomainError("held_before_first_application", held)
         allowed = REVIEW_TRANSITIONS.get(locked.status, ())
         if to_status not in allowed:
             raise DomainError(

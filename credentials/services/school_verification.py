@@ -28,7 +28,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from credentials.models import Document, DocumentEvent, SchoolVerificationRequest, VerificationEmail
-from credentials.services.documents import REVIEW_TRANSITIONS, document_decide
+from credentials.services.documents import REVIEW_TRANSITIONS, document_decide, document_processing_hold
 from credentials.services.verification_emails import (
     STEP_APPLICANT_ANSWERED,
     STEP_APPLICANT_CANCELLED,
@@ -122,6 +122,9 @@ def school_verification_request(*, document: Document, actor: Any) -> SchoolVeri
         )
         if diploma.kind != Document.Kind.DIPLOMA:
             raise DomainError("not_a_diploma", "Only a diploma is verified with the school.")
+        held = document_processing_hold(document=diploma)
+        if held:
+            raise DomainError("held_before_first_application", held)
         if diploma.status not in (Document.Status.RECEIVED, Document.Status.UNABLE_TO_VERIFY):
             raise DomainError(
                 "invalid_transition",

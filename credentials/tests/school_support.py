@@ -19,6 +19,7 @@ from applicants.models import Applicant, User
 from applicants.tests.factories import ApplicantFactory, UserFactory
 from credentials.models import Document
 from credentials.tests.factories import DocumentFactory
+from exams.tests.factories import applied_for
 
 LINK_RE = re.compile(r"https?://[^\s]+/school/respond/([0-9a-f]+)/")
 
@@ -36,8 +37,11 @@ def transcript_upload(name: str = "transcript.pdf") -> SimpleUploadedFile:
 
 
 def diploma_for(applicant: Applicant | None = None, **kwargs: Any) -> Document:
-    """A received diploma whose file really exists in storage (the school downloads it)."""
+    """A received diploma whose file really exists in storage (the school downloads it),
+    of an applicant who has applied for an exam (before that it is held, R-ED-3)."""
     applicant = applicant or ApplicantFactory()
+    if not applicant.exam_applications.exists():
+        applied_for(applicant)
     name = default_storage.save(f"documents/{applicant.pk}/diploma.pdf", ContentFile(pdf_bytes()))
     return DocumentFactory(applicant=applicant, kind=Document.Kind.DIPLOMA, file=name, **kwargs)
 

@@ -17,6 +17,7 @@ from credentials.models import Document
 from credentials.services.documents import document_decide, document_submit
 from ecfmg_portal.errors import DomainError
 from exams.services import exam_application_create
+from exams.tests.factories import applied_for
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +65,7 @@ def test_a_graduate_sends_the_diploma_with_the_first_application() -> None:
     graduate = ApplicantFactory()
     document = document_submit(applicant=graduate, kind="diploma", upload=pdf(), language="ru")
     assert document.language == "ru"
+    document_submit(applicant=graduate, kind="translation", upload=pdf(), language="en")  # R-ED-7
     assert exam_application_create(applicant=graduate, exam="STEP1").pk
 
 
@@ -82,6 +84,7 @@ def test_the_final_transcript_only_comes_from_the_school() -> None:
 
 def test_a_new_upload_replaces_a_rejected_one() -> None:
     graduate = ApplicantFactory()
+    applied_for(graduate)
     first = document_submit(applicant=graduate, kind="diploma", upload=pdf())
     document_decide(document=first, to_status="rejected", actor=None, reason="Back side missing")
     second = document_submit(applicant=graduate, kind="diploma", upload=pdf())
@@ -90,7 +93,9 @@ def test_a_new_upload_replaces_a_rejected_one() -> None:
 
 
 def test_a_rejection_needs_a_reason_for_the_applicant() -> None:
-    document = document_submit(applicant=ApplicantFactory(), kind="diploma", upload=pdf())
+    graduate = ApplicantFactory()
+    applied_for(graduate)
+    document = document_submit(applicant=graduate, kind="diploma", upload=pdf())
     with pytest.raises(DomainError, match="reason"):
         document_decide(document=document, to_status="rejected", actor=None, reason="  ")
 

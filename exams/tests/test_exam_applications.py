@@ -13,9 +13,10 @@ from applicants.services.ledger import ledger_balance
 from applicants.tests.factories import ApplicantFactory
 from credentials.tests.factories import DocumentFactory
 from ecfmg_portal.errors import DomainError
-from exams.models import ExamApplication
+from exams.models import ExamApplication, ExamResult
+from exams.selectors import attempts_used
 from exams.services import add_months, exam_application_create
-from exams.tests.factories import ExamResultFactory
+from exams.tests.factories import ExamApplicationFactory, ExamResultFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +102,103 @@ def test_unknown_exam_is_refused() -> None:
 )
 def test_eligibility_period_is_three_calendar_months(start: datetime.date, end: datetime.date) -> None:
     assert add_months(start, 3) == end
+
+
+# --- R-EX-6: what counts as an attempt -------------------------------------
+
+TODAY = datetime.date(2026, 6, 1)
+
+
+def _lapsed(applicant, n=1):
+    for i in range(n):
+        start = TODAY - datetime.timedelta(days=400 - 100 * i)
+        ExamApplicationFactory(applicant=applicant, exam="STEP1", eligibility_start=start)
+
+
+def _open_unsat(applicant):
+    ExamApplicationFactory(
+        applicant=applicant, exam="STEP1", eligibility_start=TODAY - datetime.timedelta(days=10)
+    )
+
+
+def _sat_and_failed(applicant):
+    application = ExamApplicationFactory(
+        applicant=applicant, exam="STEP1", eligibility_start=TODAY - datetime.timedelta(days=200)
+    )
+    ExamResultFactory(
+        applicant=applicant, exam="STEP1", outcome="fail", score=180, test_date=application.eligibility_start
+    )
+
+
+@pytest.mark.parametrize(
+    ("arrange", "attempts"),
+    [
+        pytest.param(lambda a: None, 0, id="nothing yet"),
+        pytest.param(_lapsed, 0, id="an application that lapsed without a sitting"),
+        pytest.param(lambda a: _lapsed(a, 4), 0, id="four lapsed applications"),
+        pytest.param(_open_unsat, 1, id="an application still open"),
+        pytest.param(_sat_and_failed, 1, id="a sitting"),
+        pytest.param(
+            lambda a: (_sat_and_failed(a), _lapsed(a), _open_unsat(a)), 2, id="sitting + open + lapsed"
+        ),
+    ],
+)
+def test_an_attempt_is_a_sitting_or_an_open_application_not_a_lapsed_one(arrange, attempts) -> None:
+    applicant = student()
+    arrange(applicant)
+    applications = list(ExamApplication.objects.filter(applicant=applicant))
+    results = list(ExamResult.objects.filter(applicant=applicant))
+    assert attempts_used(exam="STEP1", applications=applications, results=results, today=TODAY) == attempts
+
+
+def test_applications_that_lapsed_without_a_sitting_do_not_stop_a_fifth_application() -> None:
+    applicant = student()
+    with time_machine.travel(datetime.datetime(2026, 6, 1, 12, tzinfo=datetime.UTC), tick=False):
+        _lapsed(applicant, 4)
+        assert exam_application_create(applicant=applicant, exam="STEP1").pk
+    assert ExamApplication.objects.filter(applicant=applicant, exam="STEP1").count() == 5
+
+
+# --- R-ED-4 with R-ED-7: what a graduate's first application needs ------------
+
+
+@pytest.mark.parametrize(
+    ("documents", "refused_with"),
+    [
+        pytest.param([], "send your final diploma", id="no diploma"),
+        pytest.param([("diploma", "es", "received")], "translation", id="Spanish diploma, no translation"),
+        pytest.param(
+            [("diploma", "es", "received"), ("translation", "en", "rejected")],
+            "translation",
+            id="Spanish diploma, translation rejected",
+        ),
+        pytest.param([("diploma", "en", "rejected")], "send your final diploma", id="diploma rejected"),
+        pytest.param([("diploma", "en", "received")], None, id="English diploma"),
+        pytest.param(
+            [("diploma", "fr", "received"), ("translation", "en", "received")], None, id="with translation"
+        ),
+    ],
+)
+def test_a_graduates_first_application_needs_the_diploma_and_its_translation(documents, refused_with) -> None:
+    graduate = ApplicantFactory()
+    for kind, language, status in documents:
+        DocumentFactory(applicant=graduate, kind=kind, language=language, status=status)
+    if refused_with:
+        with pytest.raises(DomainError, match=refused_with) as refused:
+            exam_application_create(applicant=graduate, exam="STEP1")
+        assert refused.value.code == "credentials_required"
+        assert not ExamApplication.objects.filter(applicant=graduate).exists()
+    else:
+        assert exam_application_create(applicant=graduate, exam="STEP1").scheduling_number
+
+
+def test_a_students_first_application_needs_no_credentials() -> None:
+    assert exam_application_create(applicant=student(), exam="STEP1").pk
+
+
+def test_each_application_gets_its_own_scheduling_number() -> None:
+    applicant = student()
+    first = exam_application_create(applicant=applicant, exam="STEP1")
+    second = exam_application_create(applicant=applicant, exam="STEP2CK")
+    assert first.scheduling_number != second.scheduling_number
+    assert len(first.scheduling_number) == 14

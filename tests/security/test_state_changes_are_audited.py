@@ -17,6 +17,7 @@ from credentials.tests.factories import DocumentFactory
 from ecfmg_portal.audit.models import AuditEntry
 from ecfmg_portal.audit.services import audit_verify_chain
 from exams.services import exam_result_record
+from exams.tests.factories import applied_for, sitting_for
 
 pytestmark = pytest.mark.django_db
 
@@ -41,8 +42,10 @@ def test_ledger_post_is_audited(make_staff):
 
 
 def test_exam_result_is_audited():
+    applicant = ApplicantFactory()
+    sitting_for(applicant, "STEP1", datetime.date(2025, 3, 3))
     result, _ = exam_result_record(
-        applicant=ApplicantFactory(),
+        applicant=applicant,
         exam="STEP1",
         test_date=datetime.date(2025, 3, 3),
         outcome="pass",
@@ -56,6 +59,7 @@ def test_exam_result_is_audited():
 def test_document_decision_is_audited(make_staff):
     staff = make_staff()
     document = DocumentFactory()
+    applied_for(document.applicant)  # processed from the first exam application (R-ED-3)
     document_decide(
         document=document, to_status=Document.Status.REJECTED, actor=staff, reason="Unreadable scan"
     )

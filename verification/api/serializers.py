@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from exams.models import Exam, ExamResult
+from exams.models import Exam, ExamResult, UnmatchedResult
 
 from ..services.results import MAX_SCORE, MIN_SCORE
 
@@ -25,6 +25,13 @@ class ValidationErrorSerializer(ErrorSerializer):
         child=serializers.ListField(child=serializers.CharField()),
         help_text="Messages per field of the body; `non_field_errors` for the body as a whole.",
     )
+
+
+class UnmatchedResultErrorSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(
+        choices=UnmatchedResult.Reason.values, help_text="Which R-EX-8 check refused the result."
+    )
+    detail = serializers.CharField(help_text="A sentence for a person.")
 
 
 # --- Exam-results feed ------------------------------------------------------

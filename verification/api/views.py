@@ -25,6 +25,7 @@ from .serializers import (
     ErrorSerializer,
     ExamResultInputSerializer,
     ExamResultOutputSerializer,
+    UnmatchedResultErrorSerializer,
     ValidationErrorSerializer,
     VerificationInputSerializer,
     VerificationReportSerializer,
@@ -73,7 +74,11 @@ class ExamResultFeedView(ApiView):
         description=(
             "Stores one USMLE result. Replaying the same result answers 200 and stores nothing; "
             "the same `usmle_id`+`exam`+`test_date` with another outcome or score answers 409. "
-            "A recorded pass can complete the requirements: certification follows by itself."
+            "A result must belong to a real sitting (R-EX-8): an application of that Step whose "
+            "eligibility period contains the test date, on or after the day the ID was issued, a "
+            "Step not already passed, and a score that agrees with the outcome under the passing "
+            "standard in force on the test date; otherwise 422 with a `code`, and the result waits "
+            "for staff. A recorded pass can complete the requirements: certification follows by itself."
         ),
         tags=["Exam-results feed"],
         request=ExamResultInputSerializer,
@@ -99,6 +104,26 @@ class ExamResultFeedView(ApiView):
             **_COMMON_ERRORS,
             409: OpenApiResponse(
                 ErrorSerializer, description="A different result is stored for this sitting."
+            ),
+            422: OpenApiResponse(
+                UnmatchedResultErrorSerializer,
+                description=(
+                    "R-EX-8 refused the result: `code` says which check. The result is kept for "
+                    "ECFMG staff and counts for nothing."
+                ),
+                examples=[
+                    OpenApiExample(
+                        "No application covers the test date",
+                        value={
+                            "code": "no_matching_application",
+                            "detail": "No application for USMLE Step 1 has an eligibility period "
+                            "containing 1 June 2025 without a result already. The result is kept "
+                            "for ECFMG staff and counts for nothing.",
+                        },
+                        response_only=True,
+                        status_codes=["422"],
+                    )
+                ],
             ),
         },
     )

@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from applicants.tests.factories import ApplicantFactory
-from exams.models import ExamResult
-from exams.tests.factories import ExamResultFactory
+from exams.models import ExamResult, UnmatchedResult
+from exams.tests.factories import ExamResultFactory, sitting_for
 from verification.services.results import exam_results_import
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +22,8 @@ def csv_lines(rows: list[str]) -> list[str]:
 
 def test_good_rows_are_stored_and_bad_rows_reported_by_line():
     applicant = ApplicantFactory()
+    sitting_for(applicant, "STEP1", datetime.date(2025, 1, 10))
+    sitting_for(applicant, "STEP2CS", datetime.date(2025, 1, 10))
     ExamResultFactory(applicant=applicant, exam="STEP2CK", test_date=datetime.date(2025, 3, 1), score=230)
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     summary = exam_results_import(
@@ -47,10 +49,23 @@ def test_good_rows_are_stored_and_bad_rows_reported_by_line():
 
 def test_importing_the_same_file_twice_stores_nothing_new():
     applicant = ApplicantFactory()
+    sitting_for(applicant, "STEP1", datetime.date(2025, 1, 10))
     lines = csv_lines([f"{applicant.usmle_id},STEP1,2025-01-10,pass,245"])
     assert exam_results_import(lines=lines).created == 1
     again = exam_results_import(lines=lines)
     assert (again.created, again.replayed, again.errors) == (0, 1, [])
+
+
+def test_an_unmatched_row_is_reported_by_line_and_kept_for_staff():
+    """R-EX-8 through the import: the same service as the feed, the same queue."""
+    applicant = ApplicantFactory()
+    sitting_for(applicant, "STEP1", datetime.date(2025, 2, 10))  # a Step 1 sitting, not CK
+    summary = exam_results_import(lines=csv_lines([f"{applicant.usmle_id},STEP2CK,2025-02-10,pass,230"]))
+    assert summary.created == 0
+    [(line, message)] = summary.errors
+    assert line == 2 and "No application for USMLE Step 2" in message
+    assert UnmatchedResult.objects.get().source == ExamResult.Source.IMPORT
+    assert not ExamResult.objects.exists()
 
 
 def test_a_file_without_the_columns_is_refused_whole():
@@ -61,6 +76,7 @@ def test_a_file_without_the_columns_is_refused_whole():
 def test_staff_import_through_the_admin_shows_row_errors(staff_client):
     client = staff_client
     applicant = ApplicantFactory()
+    sitting_for(applicant, "STEP1", datetime.date(2025, 1, 10))
     content = "".join(
         csv_lines([f"{applicant.usmle_id},STEP1,2025-01-10,pass,245", "123,STEP1,2025-01-10,pass,"])
     )

@@ -1,4 +1,4 @@
-"""POST /api/v1/exam-results/ exactly as api.md: 201, 200 replay, 409, 400, 403, 415, 413, 429."""
+"""POST /api/v1/exam-results/ exactly as api.md: 201, 200 replay, 409, 400, 403, 415, 413, 422, 429."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from applicants.tests.factories import ApplicantFactory
 from ecfmg_portal import events
-from exams.models import ExamResult
+from exams.models import ExamResult, UnmatchedResult
+from exams.tests.factories import sitting_for
 
 from .conftest import auth
 
@@ -21,7 +22,11 @@ URL = "/api/v1/exam-results/"
 
 @pytest.fixture
 def applicant():
-    return ApplicantFactory()
+    """An applicant who sat Step 1 on the days these tests report (R-EX-8)."""
+    person = ApplicantFactory()
+    for day in (datetime.date(2025, 1, 1), datetime.date(2025, 6, 1)):
+        sitting_for(person, "STEP1", day)
+    return person
 
 
 def body(applicant, **overrides):
@@ -91,6 +96,36 @@ def test_invalid_bodies_are_400_with_a_message_for_the_field(api, feed_key, appl
     assert ExamResult.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("overrides", "code"),
+    [
+        ({"exam": "STEP2CK"}, "no_matching_application"),  # a CK pass with no CK application
+        ({"test_date": "2025-04-15"}, "no_matching_application"),  # between the two periods
+        ({"test_date": "0001-01-01"}, "before_id_issued"),
+        ({"score": 100}, "score_disagrees_with_outcome"),  # "pass" with 100
+    ],
+)
+def test_a_result_that_is_no_real_sitting_is_422_with_a_code_and_waits_for_staff(
+    api, feed_key, applicant, overrides, code
+):
+    response = api.post(URL, body(applicant, **overrides), format="json", **auth(feed_key))
+    assert response.status_code == 422
+    assert response.json()["code"] == code
+    assert "kept for ECFMG staff" in response.json()["detail"]
+    assert ExamResult.objects.count() == 0
+    assert UnmatchedResult.objects.get().reason == code
+
+
+def test_a_second_pass_of_a_passed_step_is_422(api, feed_key, applicant):
+    assert (
+        api.post(URL, body(applicant, test_date="2025-01-01"), format="json", **auth(feed_key)).status_code
+        == 201
+    )
+    response = api.post(URL, body(applicant), format="json", **auth(feed_key))
+    assert (response.status_code, response.json()["code"]) == (422, "already_passed")
+    assert ExamResult.objects.count() == 1
+
+
 def test_missing_fields_are_each_named(api, feed_key):
     response = api.post(URL, {}, format="json", **auth(feed_key))
     assert response.status_code == 400
@@ -150,12 +185,14 @@ def test_a_pass_announces_a_status_change_for_certification(
 
 
 def test_query_counts_are_fixed(api, feed_key, applicant, django_assert_num_queries):
-    warm = body(applicant, test_date="2025-01-01")
+    warm = body(applicant, test_date="2025-01-01", outcome="fail", score=180)
     api.post(URL, warm, format="json", **auth(feed_key))  # also writes last_used_at
     # A new result: key, applicant, sitting lookup, then the insert and its audit entry.
     audit_lock = 1 if connection.vendor == "postgresql" else 0
-    # + 3 for the applicant's e-mail notification row (savepoint, insert, release).
-    with django_assert_num_queries(13 + audit_lock):  # savepoints included
+    # + 3 for the applicant's e-mail notification row (savepoint, insert, release),
+    # + 1 for the applicant's account (the e-mail's language),
+    # + 3 for R-EX-8: the Step's results, its applications, the passing standard.
+    with django_assert_num_queries(17 + audit_lock):  # savepoints included
         assert api.post(URL, body(applicant), format="json", **auth(feed_key)).status_code == 201
     # A replay only reads: key, applicant, sitting.
     with django_assert_num_queries(3):

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 # api.md's conventions, per endpoint.
 EXPECTED = {
-    ("/api/v1/exam-results/", "post"): {"200", "201", "400", "401", "403", "409", "413", "415", "429"},
+    ("/api/v1/exam-results/", "post"): {"200", "201", "400", "401", "403", "409", "413", "415", "422", "429"},
     ("/api/v1/verifications/", "post"): {"201", "400", "401", "403", "404", "413", "415", "429"},
     ("/api/v1/verifications/{report_id}/", "get"): {"200", "401", "403", "404", "429"},
     ("/api/v1/verifications/{report_id}/pdf/", "get"): {"200", "401", "403", "404", "429"},

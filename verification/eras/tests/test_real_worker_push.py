@@ -9,6 +9,7 @@ import json
 import pytest
 
 from exams.services import exam_result_record
+from exams.tests.factories import sitting_for
 from verification.eras.models import WebhookDelivery
 
 from .conftest import apply, with_webhook
@@ -31,6 +32,7 @@ def test_the_worker_retries_then_pushes_each_new_version_once(celery_worker, rec
         lambda: WebhookDelivery.objects.filter(status=WebhookDelivery.Status.DELIVERED).count() == 1,
         what="version 1 delivered after one retry",
     )
+    sitting_for(person, "STEP1", datetime.date(2025, 6, 1))
     exam_result_record(
         applicant=person, exam="STEP1", test_date=datetime.date(2025, 6, 1), outcome="pass", score=240
     )

@@ -14,6 +14,7 @@ from credentials.models import Document
 from credentials.services.documents import document_decide
 from credentials.tests.factories import DocumentFactory
 from exams.services import exam_result_record
+from exams.tests.factories import applied_for, sitting_for
 from tests.support.payload import keys_of, scalars_of
 from verification.eras.models import StatusReport, WebhookDelivery
 from verification.eras.services import status_reports_refresh
@@ -35,6 +36,7 @@ def test_an_exam_pass_reissues_and_redelivers_to_every_program(
     # The real path: the exam service announces the change on commit, the refresh
     # task issues version 2, and its delivery task pushes it.
     with django_capture_on_commit_callbacks(execute=True):
+        sitting_for(person, "STEP1", datetime.date(2025, 6, 1))
         exam_result_record(
             applicant=person, exam="STEP1", test_date=datetime.date(2025, 6, 1), outcome="pass", score=251
         )
@@ -57,11 +59,13 @@ def test_an_exam_pass_reissues_and_redelivers_to_every_program(
 def test_a_duplicate_event_or_an_unchanged_status_issues_nothing(feed, person, program):
     apply(feed, person, program)
     assert status_reports_refresh(applicant_ids=[person.pk], cause="exam_result.fail") == []
+    sitting_for(person, "STEP2CK", datetime.date(2025, 7, 1))
     exam_result_record(
         applicant=person, exam="STEP2CK", test_date=datetime.date(2025, 7, 1), outcome="fail", score=180
     )
     # A failed attempt changes nothing a program is told.
     assert status_reports_refresh(applicant_ids=[person.pk], cause="exam_result.fail") == []
+    sitting_for(person, "STEP2CK", datetime.date(2025, 9, 1))
     exam_result_record(
         applicant=person, exam="STEP2CK", test_date=datetime.date(2025, 9, 1), outcome="pass", score=230
     )
@@ -74,6 +78,7 @@ def test_a_verified_diploma_reissues_with_the_new_credential_status(
     feed, person, program, django_capture_on_commit_callbacks, admin_user
 ):
     diploma = DocumentFactory(applicant=person)
+    applied_for(person)  # credentials are processed from the first exam application (R-ED-3)
     apply(feed, person, program)
     assert latest_report(program).payload["medical_education"]["credential_status"] == "Received"
 
@@ -88,6 +93,7 @@ def test_a_verified_diploma_reissues_with_the_new_credential_status(
 def test_past_seasons_are_not_reissued(feed, person, program):
     [application] = apply(feed, person, program)
     type(application).objects.filter(pk=application.pk).update(season="2020")
+    sitting_for(person, "STEP1", datetime.date(2025, 6, 1))
     exam_result_record(
         applicant=person, exam="STEP1", test_date=datetime.date(2025, 6, 1), outcome="pass", score=240
     )
