@@ -87,8 +87,9 @@ class Applicant(models.Model):
     graduation_date = models.DateField(
         null=True, blank=True, help_text="Date of graduation, or the expected date for a student."
     )
-    academic_years = models.PositiveSmallIntegerField(
-        "academic years of credit at the degree school", default=0
+    # R-ED-2: credit is recorded to the half year (4.5); the identity form refuses anything else.
+    academic_years = models.DecimalField(
+        "academic years of credit at the degree school", max_digits=3, decimal_places=1, default=Decimal("0")
     )
     transfer_school = models.ForeignKey(
         "credentials.School",
@@ -97,7 +98,9 @@ class Applicant(models.Model):
         on_delete=models.PROTECT,
         related_name="transfer_students",
     )
-    transfer_years = models.PositiveSmallIntegerField("academic years of transfer credit", default=0)
+    transfer_years = models.DecimalField(
+        "academic years of transfer credit", max_digits=3, decimal_places=1, default=Decimal("0")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -78,9 +78,10 @@ class ApplicantFacts:
     usmle_id_issued_on: datetime.date | None = None
     school: SchoolFact | None = None
     graduation_date: datetime.date | None = None
-    academic_years: int = 0
+    # To the half year (R-ED-2): a whole number of years is an int, so it reads "4", not "4.0".
+    academic_years: Decimal | int = 0
     transfer_school: SchoolFact | None = None
-    transfer_years: int = 0
+    transfer_years: Decimal | int = 0
     first_exam_application_on: datetime.date | None = None
     exam_results: tuple[ExamFact, ...] = ()
     # Current documents only: replaced ones are left out by the selector.
@@ -248,7 +249,7 @@ def check_academic_years(facts: ApplicantFacts) -> Requirement:
     """R-ED-2: 4 years of credit; transfer credit counts only from a listed school, documented."""
     title = f"At least {MIN_ACADEMIC_YEARS} academic years of credit"
     own = facts.academic_years
-    transfer = 0
+    transfer: Decimal | int = 0
     notes: list[str] = []
     if facts.transfer_years:
         school = facts.transfer_school

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django_countries import countries
+
+from ecfmg_portal.folding import search_words
 
 
 class School(models.Model):
@@ -21,6 +24,13 @@ class School(models.Model):
     # The language of the school's e-mails and answer page, with English beside it
     # (docs/i18n.md); the directory CSV's optional ``language`` column (api.md).
     language = models.CharField(max_length=7, choices=settings.LANGUAGES, default="en")
+    # Names the school was listed under before, one a line (the directory CSV's optional
+    # ``former_names`` column, separated by ";"): applicants search for the name on their diploma.
+    former_names = models.TextField(blank=True)
+    # Folded words of the name, former names, city, country (code and English name) and
+    # IMED id, kept by ``save``: one accent- and case-free column that searches the same
+    # way on SQLite and PostgreSQL (``credentials.school_search.schools_matching``).
+    search_text = models.TextField(blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -30,9 +40,40 @@ class School(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.country})"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_text = school_search_text(self)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_text" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_text"]
+        super().save(*args, **kwargs)
+
+    @property
+    def former_name_list(self) -> list[str]:
+        return [name for name in self.former_names.splitlines() if name.strip()]
+
     def lists_graduation_year(self, year: int) -> bool:
         """R-ED-1: inside one of the listed ranges. Uses prefetched ranges when present."""
         return any(r.contains(year) for r in self.eligibility_ranges.all())
+
+
+def _english_country_name(code: str) -> str:
+    with translation.override("en"):
+        return str(countries.name(code) or "")
+
+
+def school_search_text(school: School) -> str:
+    """What the school search matches: every folded word, once, space-separated and
+    with a leading and trailing space so a word prefix is found as `` <prefix>``."""
+    parts = [
+        school.name,
+        school.former_names,
+        school.city,
+        school.country,
+        _english_country_name(school.country),
+        school.imed_id,
+    ]
+    words = dict.fromkeys(word for part in parts for word in search_words(part))
+    return f" {' '.join(words)} " if words else ""
 
 
 class EligibilityRange(models.Model):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-import unicodedata
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.utils import timezone
 from applicants.models import Applicant
 from ecfmg_portal.audit.services import audit_record
 from ecfmg_portal.errors import DomainError
+from ecfmg_portal.folding import fold_text
 
 # Fields that, once the number is issued, change only through a staff-approved request.
 LOCKED_IDENTITY_FIELDS = (
@@ -56,35 +56,9 @@ def generate_usmle_id() -> str:
     return body + luhn_check_digit(body)
 
 
-# Letters that Unicode does not decompose into a base letter plus an accent, spelled
-# as a person typing on an English keyboard would (Turkish dotless i -> "i", "Øberg" -> "OBERG").
-_LATIN_LETTERS = str.maketrans(
-    {
-        "\u0131": "i",  # dotless i
-        "ø": "o",
-        "Ø": "o",
-        "æ": "ae",
-        "Æ": "ae",
-        "œ": "oe",
-        "Œ": "oe",
-        "ß": "ss",
-        "đ": "d",
-        "Đ": "d",
-        "ł": "l",
-        "Ł": "l",
-        "þ": "th",
-        "Þ": "th",
-        "ð": "d",
-        "Ð": "d",
-    }
-)
-
-
 def fold_name(name: str) -> str:
     """Case- and accent-free form used only for matching ("Núñez" -> "nunez")."""
-    decomposed = unicodedata.normalize("NFKD", name.translate(_LATIN_LETTERS))
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(stripped.casefold().replace("-", " ").replace("'", "").split())
+    return " ".join(fold_text(name).replace("-", " ").replace("'", "").split())
 
 
 def applicant_issue_usmle_id(*, applicant: Applicant) -> str:

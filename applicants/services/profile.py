@@ -9,11 +9,14 @@ The audit trail records which fields changed, never their values (personal data)
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django_countries import countries
 
 from applicants.models import Applicant, IdentityChangeRequest, User
@@ -39,13 +42,27 @@ IDENTITY_FIELDS = (
 )
 MIN_AGE_YEARS = 16
 MAX_AGE_YEARS = 100
-MAX_YEARS_OF_CREDIT = 10
+MAX_YEARS_OF_CREDIT = Decimal("10")
+HALF_YEAR = Decimal("0.5")
 # A student may declare an expected graduation date at most this many years ahead.
 MAX_YEARS_TO_GRADUATION = 8
 DEFAULT_DECLINE_NOTE = (
     "ECFMG could not confirm the correction from your documents. Contact ECFMG support if you need help."
 )
-_NAME_FORBIDDEN = set('0123456789@<>{}[]|\\/=_#$%^*+~`"')
+# Besides letters and combining marks of any script: the separators real names use.
+_NAME_PUNCTUATION = frozenset(" -\u2010\u2011'\u2019\u02bc.")
+# Zero-width (non-)joiners shape Persian and Indic names; they never stand alone.
+_NAME_JOINERS = frozenset("\u200c\u200d")
+
+
+class IdentityInvalid(DomainError):
+    """Identity values that do not hold. ``problems`` maps each field at fault to its
+    message, so a form shows every problem at once; ``field`` and ``message`` are the first."""
+
+    def __init__(self, problems: Mapping[str, str]) -> None:
+        field, message = next(iter(problems.items()))
+        super().__init__("identity_invalid", message, field=field)
+        self.problems = dict(problems)
 
 
 def _years_before(day: datetime.date, years: int) -> datetime.date:
@@ -55,110 +72,137 @@ def _years_before(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def _clean_name(value: Any, *, field: str, label: str) -> str:
-    text = " ".join(str(value or "").split())
+def _name_refusal(text: str, label: str) -> str | None:
+    """Why ``text`` is not a name as printed on a diploma, or None. Letters of any
+    script with their accents, spaces, hyphens, apostrophes and full stops are a name;
+    emoji, digits, symbols and control characters are not."""
+    for char in text:
+        category = unicodedata.category(char)
+        if category[0] in "LM" or char in _NAME_PUNCTUATION or char in _NAME_JOINERS:
+            continue
+        shown = f" (“{char}”)" if char.isprintable() and not char.isspace() else ""
+        return (
+            f"Your {label} may contain letters (of any alphabet), spaces, hyphens, apostrophes "
+            f"and full stops only{shown}. Type it exactly as on your diploma."
+        )
+    if unicodedata.category(text[0])[0] != "L":
+        return f"Your {label} must begin with a letter."
+    return None
+
+
+def _clean_name(value: Any, *, label: str) -> tuple[str, str | None]:
+    raw = str(value or "")
+    if any(unicodedata.category(c) == "Cc" for c in raw):
+        # Checked before spaces are tidied: str.split() would turn some of them into spaces.
+        return raw, f"Your {label} contains a control character: type it again, exactly as on your diploma."
+    # NFC: the same name typed with a precomposed "ñ" or "n" + combining tilde is one name.
+    text = unicodedata.normalize("NFC", " ".join(raw.split()))
     if not text:
-        raise DomainError("identity_invalid", f"Enter your {label} exactly as on your diploma.", field=field)
+        return text, f"Enter your {label} exactly as on your diploma."
     if len(text) > 200:
-        raise DomainError(
-            "identity_invalid", f"Your {label} is too long (200 characters at most).", field=field
-        )
-    if any(char in _NAME_FORBIDDEN or not char.isprintable() for char in text):
-        raise DomainError(
-            "identity_invalid",
-            f"Your {label} may contain letters, spaces, hyphens, apostrophes and dots only.",
-            field=field,
-        )
-    return text
+        return text, f"Your {label} is too long (200 characters at most)."
+    return text, _name_refusal(text, label)
 
 
-def _clean_years(value: Any, *, field: str, label: str) -> int:
+def _clean_years(value: Any, *, label: str, minimum: Decimal) -> tuple[Decimal, str | None]:
+    """Years of credit to the half year (R-ED-2): 0.5, 1, 1.5 ... 10."""
     try:
-        years = int(value or 0)
-    except (TypeError, ValueError):
-        raise DomainError("identity_invalid", f"Enter the {label} as a whole number.", field=field) from None
-    if not 0 <= years <= MAX_YEARS_OF_CREDIT:
-        raise DomainError(
-            "identity_invalid", f"The {label} must be between 0 and {MAX_YEARS_OF_CREDIT}.", field=field
+        years = Decimal(str(value if value not in (None, "") else 0))
+    except (InvalidOperation, ValueError):
+        return Decimal(0), f"Enter the {label} as a number of years, for example 4 or 4.5."
+    if not years.is_finite():
+        return Decimal(0), f"Enter the {label} as a number of years, for example 4 or 4.5."
+    if years % HALF_YEAR != 0:
+        return years, f"Enter the {label} to the half year, for example 4 or 4.5."
+    if years < minimum:
+        if minimum:
+            return years, (
+                f"Enter the {label}: at least half a year. Count the years of the medical "
+                "curriculum you completed there (a full year for each year passed)."
+            )
+        return years, f"The {label} cannot be negative."
+    if years > MAX_YEARS_OF_CREDIT:
+        return years, f"The {label} cannot be more than {MAX_YEARS_OF_CREDIT} years."
+    return years.quantize(Decimal("0.1")), None
+
+
+def identity_problems(
+    *, values: Mapping[str, Any], today: datetime.date
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Check identity values together: the cleaned values and, per field at fault,
+    what is wrong with it (every problem, not only the first). ``values`` holds the
+    fields of ``IDENTITY_FIELDS``; schools are ``School`` instances or None."""
+    cleaned: dict[str, Any] = {}
+    problems: dict[str, str] = {}
+
+    def check(field: str, result: tuple[Any, str | None]) -> None:
+        cleaned[field], problem = result
+        if problem:
+            problems[field] = problem
+
+    check("given_names", _clean_name(values.get("given_names"), label="given names"))
+    check("last_name", _clean_name(values.get("last_name"), label="last name"))
+    born = values.get("date_of_birth")
+    cleaned["date_of_birth"] = born
+    if not isinstance(born, datetime.date):
+        problems["date_of_birth"] = "Enter your date of birth."
+        born = None
+    elif born > _years_before(today, MIN_AGE_YEARS) or born < _years_before(today, MAX_AGE_YEARS):
+        problems["date_of_birth"] = (
+            f"Check your date of birth: you must be between {MIN_AGE_YEARS} and {MAX_AGE_YEARS} years old."
         )
-    return years
+    country = str(values.get("country") or "").upper()
+    cleaned["country"] = country
+    if country not in dict(countries):
+        problems["country"] = "Choose your country of citizenship."
+    school = values.get("school")
+    cleaned["school"] = school
+    if not isinstance(school, School):
+        problems["school"] = "Search for your medical school and choose it from the list."
+        school = None
+    graduated = values.get("graduation_date")
+    cleaned["graduation_date"] = graduated
+    if not isinstance(graduated, datetime.date):
+        problems["graduation_date"] = "Enter your graduation date, or the date you expect to graduate."
+    elif born is not None and graduated < _years_before(born, -MIN_AGE_YEARS):
+        problems["graduation_date"] = "Check your graduation date: it is too close to your date of birth."
+    elif graduated > _years_before(today, -MAX_YEARS_TO_GRADUATION):
+        problems["graduation_date"] = (
+            f"Check your graduation date: it is more than {MAX_YEARS_TO_GRADUATION} years from today."
+        )
+    check(
+        "academic_years",
+        _clean_years(
+            values.get("academic_years"), label="academic years at your degree school", minimum=HALF_YEAR
+        ),
+    )
+    transfer_school = values.get("transfer_school") or None
+    cleaned["transfer_school"] = transfer_school
+    check(
+        "transfer_years",
+        _clean_years(values.get("transfer_years"), label="years of transfer credit", minimum=Decimal(0)),
+    )
+    transfer_years = cleaned["transfer_years"]
+    if "transfer_years" in problems:
+        pass
+    elif transfer_years and transfer_school is None:
+        problems["transfer_school"] = "You declared transfer credit: choose the school you transferred from."
+    elif transfer_school is not None and not transfer_years:
+        problems["transfer_years"] = (
+            "Enter the years of credit you transferred, or remove the transfer school."
+        )
+    if transfer_school is not None and school is not None and transfer_school.pk == school.pk:
+        problems["transfer_school"] = (
+            "The transfer school must be another school than the one that granted your degree."
+        )
+    return cleaned, problems
 
 
 def identity_validate(*, values: Mapping[str, Any], today: datetime.date) -> dict[str, Any]:
-    """Check identity values together and return them cleaned. Raises ``DomainError``
-    naming the field at fault. ``values`` holds every field of ``IDENTITY_FIELDS``;
-    schools are ``School`` instances or None."""
-    cleaned: dict[str, Any] = {
-        "given_names": _clean_name(values.get("given_names"), field="given_names", label="given names"),
-        "last_name": _clean_name(values.get("last_name"), field="last_name", label="last name"),
-    }
-    born = values.get("date_of_birth")
-    if not isinstance(born, datetime.date):
-        raise DomainError("identity_invalid", "Enter your date of birth.", field="date_of_birth")
-    if born > _years_before(today, MIN_AGE_YEARS) or born < _years_before(today, MAX_AGE_YEARS):
-        raise DomainError(
-            "identity_invalid",
-            f"Check your date of birth: you must be between {MIN_AGE_YEARS} and {MAX_AGE_YEARS} years old.",
-            field="date_of_birth",
-        )
-    cleaned["date_of_birth"] = born
-    country = str(values.get("country") or "").upper()
-    if country not in dict(countries):
-        raise DomainError("identity_invalid", "Choose your country of citizenship.", field="country")
-    cleaned["country"] = country
-    school = values.get("school")
-    if not isinstance(school, School):
-        raise DomainError(
-            "identity_invalid", "Search for your medical school and choose it from the list.", field="school"
-        )
-    cleaned["school"] = school
-    graduated = values.get("graduation_date")
-    if not isinstance(graduated, datetime.date):
-        raise DomainError(
-            "identity_invalid",
-            "Enter your graduation date, or the date you expect to graduate.",
-            field="graduation_date",
-        )
-    if graduated < _years_before(born, -MIN_AGE_YEARS):
-        raise DomainError(
-            "identity_invalid",
-            "Check your graduation date: it is too close to your date of birth.",
-            field="graduation_date",
-        )
-    if graduated > _years_before(today, -MAX_YEARS_TO_GRADUATION):
-        raise DomainError(
-            "identity_invalid",
-            f"Check your graduation date: it is more than {MAX_YEARS_TO_GRADUATION} years from today.",
-            field="graduation_date",
-        )
-    cleaned["graduation_date"] = graduated
-    cleaned["academic_years"] = _clean_years(
-        values.get("academic_years"), field="academic_years", label="academic years at your degree school"
-    )
-    transfer_school = values.get("transfer_school") or None
-    transfer_years = _clean_years(
-        values.get("transfer_years"), field="transfer_years", label="years of transfer credit"
-    )
-    if transfer_years and transfer_school is None:
-        raise DomainError(
-            "identity_invalid",
-            "You declared transfer credit: choose the school you transferred from.",
-            field="transfer_school",
-        )
-    if transfer_school is not None and not transfer_years:
-        raise DomainError(
-            "identity_invalid",
-            "Enter the years of credit you transferred, or remove the transfer school.",
-            field="transfer_years",
-        )
-    if transfer_school is not None and transfer_school.pk == school.pk:
-        raise DomainError(
-            "identity_invalid",
-            "The transfer school must be another school than the one that granted your degree.",
-            field="transfer_school",
-        )
-    cleaned["transfer_school"] = transfer_school
-    cleaned["transfer_years"] = transfer_years
+    """The cleaned identity values; raises ``IdentityInvalid`` naming every field at fault."""
+    cleaned, problems = identity_problems(values=values, today=today)
+    if problems:
+        raise IdentityInvalid(problems)
     return cleaned
 
 
@@ -240,8 +284,37 @@ def applicant_submit_identity(
     return saved
 
 
+def identity_answers_digest(*, applicant: Applicant) -> str:
+    """A fingerprint of the identity details as the "check your answers" page shows
+    them. Confirming carries it back, so the ID is issued for exactly what the
+    applicant checked, not for details changed meanwhile in another tab."""
+    shown = "|".join(
+        str(_serialise(f, _current(applicant, f)) if _current(applicant, f) else "") for f in IDENTITY_FIELDS
+    )
+    return salted_hmac("applicants.identity.answers", shown, algorithm="sha256").hexdigest()
+
+
+def applicant_confirm_identity(*, applicant: Applicant, digest: str, actor: Any = None) -> Applicant:
+    """The applicant checked their answers and confirms them: issue the USMLE/ECFMG ID
+    (R-ID-1), after which the identity is locked. Refused, changing nothing, when the
+    e-mail address is unconfirmed, the details are incomplete, or they changed since
+    the page was shown. Idempotent: confirming twice returns the first ID."""
+    if applicant.usmle_id:
+        return applicant
+    refusal = email_confirmation_refusal(user=applicant.user)
+    if refusal:
+        raise DomainError("email_unconfirmed", refusal)
+    if not constant_time_compare(digest, identity_answers_digest(applicant=applicant)):
+        raise Conflict(
+            "identity_changed", "Your details changed since you checked them. Check them again, then confirm."
+        )
+    identity_validate(values={f: _current(applicant, f) for f in IDENTITY_FIELDS}, today=timezone.localdate())
+    applicant_issue_usmle_id(applicant=applicant)
+    return applicant
+
+
 def _serialise(field: str, value: Any) -> Any:
-    if field == "school":
+    if field in ("school", "transfer_school"):
         return value.pk
     if isinstance(value, datetime.date):
         return value.isoformat()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -32,11 +33,20 @@ def _form(school: School, **overrides: Any) -> dict[str, Any]:
     return data
 
 
+def _confirm(client: Client) -> None:
+    """The "check your answers" page, then its confirmation: the only way to the ID."""
+    page = client.get(reverse("identity_check"))
+    assert page.status_code == 200
+    confirmed = client.post(reverse("identity_check"), {"answers": page.context["digest"]})
+    assert confirmed.status_code == 302 and confirmed["Location"] == reverse("dashboard")
+
+
 def test_a_confirmed_applicant_receives_an_id_and_names_are_kept_as_typed(client: Client) -> None:
     applicant = make_new_applicant()
     school = SchoolFactory(name="Universidad Nacional")
     response = logged_in(client, applicant).post(reverse("identity"), _form(school))
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == reverse("identity_check")
+    _confirm(client)
     applicant.refresh_from_db()
     assert applicant.usmle_id and usmle_id_is_valid(applicant.usmle_id)
     assert (applicant.given_names, applicant.last_name) == ("María José", "Núñez-O'Brien")
@@ -51,7 +61,9 @@ def test_an_unconfirmed_applicant_saves_details_but_gets_no_id(client: Client) -
     response = logged_in(client, applicant).post(reverse("identity"), _form(school), follow=True)
     applicant.refresh_from_db()
     assert applicant.usmle_id is None and applicant.last_name
-    assert "Confirm your e-mail address" in response.content.decode()
+    body = response.content.decode()
+    assert "Confirm your e-mail address" in body
+    assert 'data-testid="confirm-identity"' not in body  # nothing to confirm yet
 
 
 @pytest.mark.parametrize(
@@ -59,9 +71,10 @@ def test_an_unconfirmed_applicant_saves_details_but_gets_no_id(client: Client) -
     [
         ({"date_of_birth": "2020-01-01"}, "date_of_birth", "between 16 and 100"),
         ({"date_of_birth": "1900-01-01"}, "date_of_birth", "between 16 and 100"),
-        ({"academic_years": "11"}, "academic_years", "less than or equal to 10"),
+        ({"academic_years": "11"}, "academic_years", "cannot be more than 10 years"),
+        ({"academic_years": "0"}, "academic_years", "at least half a year"),
         ({"transfer_years": "2"}, "transfer_school", "choose the school you transferred from"),
-        ({"given_names": "Ma<script>"}, "given_names", "letters, spaces"),
+        ({"given_names": "Ma<script>"}, "given_names", "letters (of any alphabet), spaces"),
         ({"last_name": "   "}, "last_name", "This field is required"),
         ({"country": "XX"}, "country", "Select a valid choice"),
         ({"graduation_date": "2090-01-01"}, "graduation_date", "more than 8 years"),
@@ -85,10 +98,11 @@ def test_it_refuses_implausible_details_next_to_the_field(
 def test_transfer_credit_from_another_school_is_saved(client: Client) -> None:
     applicant = make_new_applicant()
     school, other = SchoolFactory(), SchoolFactory()
-    data = _form(school, academic_years="3", transfer_school=other.pk, transfer_years="2")
+    data = _form(school, academic_years="3.5", transfer_school=other.pk, transfer_years="1.5")
     logged_in(client, applicant).post(reverse("identity"), data)
     applicant.refresh_from_db()
-    assert (applicant.transfer_school_id, applicant.transfer_years) == (other.pk, 2)
+    assert (applicant.transfer_school_id, applicant.transfer_years) == (other.pk, Decimal("1.5"))
+    assert applicant.academic_years == Decimal("3.5")
 
 
 def test_school_search_returns_a_small_fragment_of_options(client: Client) -> None:
@@ -112,8 +126,9 @@ def test_school_search_without_javascript_fills_the_select(client: Client) -> No
 def test_identity_page_runs_a_fixed_number_of_queries(client: Client, django_assert_num_queries) -> None:
     applicant = make_applicant()
     logged_in(client, applicant)
-    # session, user, applicant, its school, its correction requests
-    with django_assert_num_queries(5):
+    # session, user, applicant (joined with its schools, as the journey loads it), its
+    # correction requests
+    with django_assert_num_queries(4):
         assert client.get(reverse("identity")).status_code == 200
 
 

@@ -20,6 +20,9 @@ COLUMNS = ("imed_id", "name", "country", "city", "eligible_graduation_years", "v
 IMED_ID = re.compile(r"^[A-Z][0-9]{7}$")
 RANGE = re.compile(r"^(\d{4})(?:-(\d{4}|current))?$")
 FIRST_YEAR = 1800
+# Optional column: names the school had before, separated by ";" (at most 20, each as long as a name).
+FORMER_NAMES_COLUMN = "former_names"
+MAX_FORMER_NAMES = 20
 LAST_YEAR = 2100
 
 
@@ -76,6 +79,18 @@ class SchoolRow:
     city: str
     ranges: list[tuple[int, int | None]]
     verification_email: str
+    # None when the file has no ``former_names`` column: the stored ones are kept.
+    former_names: list[str] | None = None
+
+
+def parse_former_names(value: str) -> list[str]:
+    """``"Kasr El Aini; Faculty of Medicine, Fouad I University"`` -> two names."""
+    names = list(dict.fromkeys(" ".join(part.split()) for part in value.split(";") if part.strip()))
+    if len(names) > MAX_FORMER_NAMES:
+        raise RowError(f"former_names: at most {MAX_FORMER_NAMES} names")
+    if any(len(name) > 300 for name in names):
+        raise RowError("former_names: each name at most 300 characters")
+    return names
 
 
 def parse_row(row: dict[str, str | None]) -> SchoolRow:
@@ -105,6 +120,9 @@ def parse_row(row: dict[str, str | None]) -> SchoolRow:
         city=values["city"],
         ranges=parse_graduation_years(values["eligible_graduation_years"]),
         verification_email=email.lower(),
+        former_names=(
+            parse_former_names(row.get(FORMER_NAMES_COLUMN) or "") if FORMER_NAMES_COLUMN in row else None
+        ),
     )
 
 
@@ -143,15 +161,16 @@ def schools_import_csv(*, stream: Iterable[str] | io.TextIOBase) -> ImportReport
 
 @transaction.atomic
 def _upsert(row: SchoolRow) -> bool:
-    school, created = School.objects.update_or_create(
-        imed_id=row.imed_id,
-        defaults={
-            "name": row.name,
-            "country": row.country,
-            "city": row.city,
-            "verification_email": row.verification_email,
-        },
-    )
+    defaults = {
+        "name": row.name,
+        "country": row.country,
+        "city": row.city,
+        "verification_email": row.verification_email,
+    }
+    if row.former_names is not None:
+        defaults["former_names"] = "\n".join(row.former_names)
+    # update_or_create saves through School.save, which refreshes the folded search column.
+    school, created = School.objects.update_or_create(imed_id=row.imed_id, defaults=defaults)
     school.eligibility_ranges.all().delete()
     EligibilityRange.objects.bulk_create(
         EligibilityRange(school=school, start_year=start, end_year=end) for start, end in row.ranges

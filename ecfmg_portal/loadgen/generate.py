@@ -41,7 +41,7 @@ from django.utils import timezone
 from applicants.models import Applicant, LedgerEntry, User
 from applicants.services.identity import fold_name, luhn_check_digit
 from certificates.models import Certificate, CertificateCounter
-from credentials.models import Document, EligibilityRange, School
+from credentials.models import Document, EligibilityRange, School, school_search_text
 from exams.models import Exam, ExamApplication, ExamResult
 from verification.models import ApiKey, Organization
 from verification.services.keys import KEY_PREFIX_LENGTH, api_key_hash
@@ -238,6 +238,8 @@ class LoadGenerator:
             else:
                 ranges.append([(founded, None)])
             languages.append(language)
+        for school in schools:  # bulk_create skips School.save, which keeps the search column
+            school.search_text = school_search_text(school)
         School.objects.bulk_create(schools, batch_size=self.batch_size)
         EligibilityRange.objects.bulk_create(
             [

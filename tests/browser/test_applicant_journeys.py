@@ -82,7 +82,9 @@ def test_a_graduate_signs_up_gets_an_id_uploads_the_diploma_and_applies(page: An
     graduated = timezone.localdate() - datetime.timedelta(days=500)
     page.get_by_label("Graduation date").fill(graduated.isoformat())
     page.get_by_label("Academic years of credit at this school").fill("6")
-    page.get_by_role("button", name="Save and get my USMLE/ECFMG ID").click()
+    page.get_by_role("button", name="Continue: check my answers").click()
+    page.wait_for_url(re.compile(r"/identity/check/$"))  # check the answers, then confirm
+    page.get_by_role("button", name="Confirm and get my USMLE/ECFMG ID").click()
     page.wait_for_url(re.compile(r"/dashboard/$"))
     usmle_id = Applicant.objects.get(user__email=EMAIL).usmle_id
     assert usmle_id and usmle_id in page.inner_text("[data-testid=usmle-id]")

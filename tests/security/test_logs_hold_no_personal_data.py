@@ -86,6 +86,9 @@ def test_signup_and_id_issue_log_no_name_birth_date_or_email(caplog, client, axe
         },
     )
     assert identity.status_code == 302
+    # Check the answers, then confirm them: that issues the ID (issue 12).
+    digest = client.get(reverse("identity_check")).context["digest"]
+    assert client.post(reverse("identity_check"), {"answers": digest}).status_code == 302
     assert Applicant.objects.get(user__email=email).usmle_id  # the flow really ran
     client.get(reverse("dashboard"))
     logged = "\n".join([r.getMessage() for r in caplog.records] + [r.exc_text or "" for r in caplog.records])
