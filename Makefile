@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Links in e-mails, PDFs and QR codes point at the demo's own port unless SITE_URL is set.
+SITE_URL ?= http://127.0.0.1:$(PORT)
 STAMP := $(VENV)/.installed
 
 .PHONY: run test suite lint typecheck bench bench-tools install migrate demo clean browsers messages
@@ -20,7 +22,7 @@ migrate: install
 	$(BIN)/python manage.py migrate --noinput -v0
 
 demo: migrate
-	$(BIN)/python manage.py seed_demo
+	SITE_URL=$(SITE_URL) $(BIN)/python manage.py seed_demo
 
 ## Compiled translation catalogs (locale/*/LC_MESSAGES/django.mo, not committed: built
 ## from the .po files here and in the Dockerfile). Needs GNU gettext's msgfmt (make browsers).
@@ -30,7 +32,7 @@ messages: install
 
 ## make run: install, migrate, load demo data, serve on http://127.0.0.1:$(PORT)
 run: messages demo
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## System packages the tests use: Debian's Chromium (Playwright's own browser
 ## download is not used), pdftoppm, and fonts that cover non-Latin names.

@@ -249,7 +249,7 @@ def check_academic_years(facts: ApplicantFacts) -> Requirement:
     """R-ED-2: 4 years of credit; transfer credit counts only from a listed school, documented."""
     title = f"At least {MIN_ACADEMIC_YEARS} academic years of credit"
     own = facts.academic_years
-    transfer: Decimal | int = 0
+    transfer = 0
     notes: list[str] = []
     if facts.transfer_years:
         school = facts.transfer_school
@@ -263,14 +263,14 @@ def check_academic_years(facts: ApplicantFacts) -> Requirement:
                 notes.append("transfer credit needs the transcript of the transfer school")
     total = own + transfer
     if total >= MIN_ACADEMIC_YEARS:
-        detail = f"{own} year(s) at your degree school" + (f" + {transfer} transferred" if transfer else "")
+        detail = f"{_years(own)} at your degree school" + (f" + {transfer} transferred" if transfer else "")
         met_on = _not_after_today(facts.graduation_date, facts) if facts.graduation_date else None
         if transfer:
             dates = [d.received_on for d in facts.documents_of(TRANSFER_TRANSCRIPT) if d.received_on]
             if dates and met_on:
                 met_on = max(met_on, min(dates))
         return Requirement("R-ED-2", title, True, met_on, detail + ".")
-    reason = f"{total} academic year(s) of credit counted"
+    reason = f"{_years(total, 'academic year')} of credit counted"
     if notes:
         reason += "; " + "; ".join(notes)
     action = (
@@ -284,9 +284,14 @@ def check_academic_years(facts: ApplicantFacts) -> Requirement:
 _STATE_WORDS = {
     RECEIVED: "received, awaiting review",
     SENT_FOR_VERIFICATION: "sent to your medical school for verification",
-    UNABLE_TO_VERIFY: "your medical school was unable to verify it",
+    UNABLE_TO_VERIFY: "could not be verified by your medical school",
     REJECTED: "rejected",
 }
+
+
+def _years(count: Decimal | int, word: str = "year") -> str:
+    """ "1 year", "0 academic years", "4.5 years": never "year(s)"."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def _best(documents: list[DocumentFact]) -> DocumentFact | None:

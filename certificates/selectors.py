@@ -20,7 +20,13 @@ from .models import Certificate
 from .rules import ApplicantFacts, Assessment, DocumentFact, ExamFact, SchoolFact, evaluate
 
 
-def _school_fact(school: School | None) -> SchoolFact | None:
+def _years_of_credit(value: Decimal | int) -> Decimal | int:
+    """Years to the half year as the rules print them: 4 (not 4.0), or 4.5."""
+    years = Decimal(value)
+    return int(years) if years == years.to_integral_value() else years
+
+
+def school_fact(school: School | None) -> SchoolFact | None:
     if school is None:
         return None
     return SchoolFact(
@@ -31,7 +37,7 @@ def _school_fact(school: School | None) -> SchoolFact | None:
     )
 
 
-def _document_fact(document: Document) -> DocumentFact:
+def document_fact(document: Document) -> DocumentFact:
     return DocumentFact(
         kind=document.kind,
         status=document.status,
@@ -67,7 +73,7 @@ def facts_for_applicants(
         )
     documents: dict[int, list[DocumentFact]] = defaultdict(list)
     for document in Document.objects.filter(applicant_id__in=ids).exclude(status=Document.Status.REPLACED):
-        documents[document.applicant_id].append(_document_fact(document))
+        documents[document.applicant_id].append(document_fact(document))
     balances = dict(
         LedgerEntry.objects.filter(applicant_id__in=ids)
         .values("applicant_id")
@@ -82,24 +88,48 @@ def facts_for_applicants(
     )
     facts: dict[int, ApplicantFacts] = {}
     for applicant in applicants:
-        first = first_applications.get(applicant.pk)
-        facts[applicant.pk] = ApplicantFacts(
+        facts[applicant.pk] = facts_from_rows(
+            applicant=applicant,
             today=today,
-            usmle_id=applicant.usmle_id,
-            usmle_id_issued_on=timezone.localdate(applicant.usmle_id_issued_at)
-            if applicant.usmle_id_issued_at
-            else None,
-            school=_school_fact(applicant.school),
-            graduation_date=applicant.graduation_date,
-            academic_years=applicant.academic_years,
-            transfer_school=_school_fact(applicant.transfer_school),
-            transfer_years=applicant.transfer_years,
-            first_exam_application_on=timezone.localdate(first) if first else None,
-            exam_results=tuple(sorted(results[applicant.pk], key=lambda r: r.test_date)),
-            documents=tuple(documents[applicant.pk]),
-            balance=(balances.get(applicant.pk) or Decimal("0")).quantize(Decimal("0.01")),
+            school=school_fact(applicant.school),
+            transfer_school=school_fact(applicant.transfer_school),
+            first_application_at=first_applications.get(applicant.pk),
+            exam_results=results[applicant.pk],
+            documents=documents[applicant.pk],
+            balance=balances.get(applicant.pk) or Decimal("0"),
         )
     return facts
+
+
+def facts_from_rows(
+    *,
+    applicant: Applicant,
+    today: datetime.date,
+    school: SchoolFact | None,
+    transfer_school: SchoolFact | None,
+    first_application_at: datetime.datetime | None,
+    exam_results: Iterable[ExamFact],
+    documents: Iterable[DocumentFact],
+    balance: Decimal,
+) -> ApplicantFacts:
+    """The one way rows become the rules' facts: the batch loader above and the
+    applicant's journey (applicants/selectors) both call it."""
+    return ApplicantFacts(
+        today=today,
+        usmle_id=applicant.usmle_id,
+        usmle_id_issued_on=timezone.localdate(applicant.usmle_id_issued_at)
+        if applicant.usmle_id_issued_at
+        else None,
+        school=school,
+        graduation_date=applicant.graduation_date,
+        academic_years=_years_of_credit(applicant.academic_years),
+        transfer_school=transfer_school,
+        transfer_years=_years_of_credit(applicant.transfer_years),
+        first_exam_application_on=timezone.localdate(first_application_at) if first_application_at else None,
+        exam_results=tuple(sorted(exam_results, key=lambda r: r.test_date)),
+        documents=tuple(documents),
+        balance=balance.quantize(Decimal("0.01")),
+    )
 
 
 def applicant_facts(*, applicant: Applicant, today: datetime.date | None = None) -> ApplicantFacts:

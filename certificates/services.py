@@ -26,21 +26,22 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applicants.models import Applicant
+from applicants.notifications.services import certificate_revoked_notify
 from applicants.services.identity import luhn_check_digit
 from ecfmg_portal.audit.services import audit_record
 from ecfmg_portal.errors import Conflict, DomainError
 from ecfmg_portal.events import applicant_status_changed
 
-from . import tasks
+from . import jobs
 from .credential import ATTACHMENT_NAME, certificate_credential_sign
 from .credential import MEDIA_TYPE as CREDENTIAL_MEDIA_TYPE
 from .models import Certificate, CertificateCounter
 from .pdf import CERTIFICATE_SIGNATURE_BOX, certificate_content, render_certificate_pdf_bytes
 from .rules import evaluate
 from .selectors import applicant_facts, applicants_without_certificate_ids, assessments_in_batches
-
 from .signing.pdf import Attachment, sign_pdf
 from .status_lists import status_entry_draw, status_entry_set_revoked
+
 logger = logging.getLogger(__name__)
 
 # Numbers start here so the first certificates look like established ones (0-871-000-1…).
@@ -96,18 +97,18 @@ def certificate_issue_if_eligible(*, applicant_id: int) -> Certificate | None:
             assessment = evaluate(applicant_facts(applicant=applicant))
             if not assessment.eligible or assessment.exam_requirements_met_on is None:
                 return None
-            certificate = Certificate.objects.create(
             number = _next_certificate_number()
             # R-VE-4: a random unused entry in the public revocation list, kept for life.
             status_list, status_index = status_entry_draw()
+            certificate = Certificate.objects.create(
                 applicant=applicant,
                 number=number,
                 verification_code=secrets.token_urlsafe(24),
                 exam_requirements_met_on=assessment.exam_requirements_met_on,
                 issued_on=timezone.localdate(),
-            )
                 status_list=status_list,
                 status_index=status_index,
+            )
             audit_record(
                 action="certificate.issued",
                 obj=certificate,
@@ -119,7 +120,7 @@ def certificate_issue_if_eligible(*, applicant_id: int) -> Certificate | None:
                     "policy": assessment.policy,
                 },
             )
-            tasks.render_certificate_pdf.delay_on_commit(certificate.pk)
+            jobs.queue_on_commit(jobs.RENDER_PDF, certificate.pk)
             applicant_status_changed(applicant_id=applicant_id, cause="certificate.issued")
     except IntegrityError:
         # Only reachable without row locks (e.g. a database that ignores FOR UPDATE):
@@ -139,8 +140,8 @@ def certificate_render_pdf(*, certificate_id: int, force: bool = False) -> Certi
     certificate = Certificate.objects.select_related("applicant").filter(pk=certificate_id).first()
     if certificate is None or (certificate.pdf_rendered_at is not None and not force):
         return certificate
-    # Rendering takes a while: do it outside any transaction and lock only to store.
     certificate = _with_status_entry(certificate)
+    # Rendering takes a while: do it outside any transaction and lock only to store.
     credential = certificate_credential_sign(certificate)
     pdf = certificate_pdf_sign(render_certificate_pdf_bytes(certificate_content(certificate)), credential)
     name = default_storage.save(f"certificates/{uuid.uuid4().hex}.pdf", ContentFile(pdf))
@@ -160,11 +161,10 @@ def certificate_render_pdf(*, certificate_id: int, force: bool = False) -> Certi
             transaction.on_commit(lambda: default_storage.delete(previous))
         if first_rendering and not locked.is_revoked:
             # Tell the applicant once the download works.
-            tasks.send_certificate_issued_email.delay_on_commit(locked.pk)
+            jobs.queue_on_commit(jobs.SEND_ISSUED_EMAIL, locked.pk)
     return locked
 
 
-def _may(actor: Any, permission: str) -> bool:
 def _with_status_entry(certificate: Certificate) -> Certificate:
     """Certificates issued before status lists existed get their entry on the next
     rendering (drawn under the list's lock, kept from then on)."""
@@ -197,6 +197,7 @@ def certificate_pdf_sign(pdf: bytes, credential: str) -> bytes:
     )
 
 
+def _may(actor: Any, permission: str) -> bool:
     return bool(getattr(actor, "is_authenticated", False) and actor.has_perm(permission))
 
 
@@ -211,7 +212,7 @@ def certificate_reprint(*, certificate: Certificate, actor: Any) -> Certificate:
             actor=actor,
             after={"number": certificate.number},
         )
-        tasks.render_certificate_pdf.delay_on_commit(certificate.pk, force=True)
+        jobs.queue_on_commit(jobs.RENDER_PDF, certificate.pk, force=True)
     return certificate
 
 
@@ -233,16 +234,17 @@ def certificate_revoke(*, certificate: Certificate, reason: str, actor: Any) -> 
         locked.revocation_reason = reason
         locked.revoked_by = actor if getattr(actor, "is_authenticated", False) else None
         locked.save(update_fields=["status", "revoked_on", "revocation_reason", "revoked_by"])
-        audit_record(
         # R-VE-4: the public status list shows it from the next request on.
         status_entry_set_revoked(certificate=locked)
+        audit_record(
             action="certificate.revoked",
             obj=locked,
             actor=actor,
             before={"status": Certificate.Status.VALID},
             after={"status": locked.status, "revoked_on": locked.revoked_on, "reason": reason},
         )
-        tasks.render_certificate_pdf.delay_on_commit(locked.pk, force=True)
+        jobs.queue_on_commit(jobs.RENDER_PDF, locked.pk, force=True)
+        certificate_revoked_notify(certificate=locked)
         applicant_status_changed(applicant_id=locked.applicant_id, cause="certificate.revoked")
     logger.info("certificate revoked: certificate_id=%s", locked.pk)
     return locked

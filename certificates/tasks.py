@@ -1,9 +1,8 @@
 """Celery tasks of the certificates app: thin, take ids, call services.
 
 Every task is safe to run twice (duplicate delivery, retry): the services check
-the current state first. ``services`` and ``tasks`` import each other as
-modules (services queue tasks, tasks call services); names are looked up at
-call time, so the import order does not matter.
+the current state first. Tasks call services; services queue tasks by name
+through ``jobs`` and never import this module, so there is no import circle.
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from smtplib import SMTPException
 from celery import shared_task
 from celery.contrib.django.task import DjangoTask
 
-from . import services
+from . import jobs, services
 
 # Applicants assessed per sweep batch: the facts loader's query count grows per batch.
 SWEEP_BATCH_SIZE = 500
@@ -32,14 +31,26 @@ def sweep_certification() -> int:
     return services.certificates_sweep(batch_size=SWEEP_BATCH_SIZE)
 
 
-@shared_task(base=DjangoTask, acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(
+    name=jobs.RENDER_PDF,
+    base=DjangoTask,
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
 def render_certificate_pdf(certificate_id: int, force: bool = False) -> None:
     """Render and store the PDF; skipped when already rendered unless ``force``."""
     services.certificate_render_pdf(certificate_id=certificate_id, force=force)
 
 
 @shared_task(
-    base=DjangoTask, acks_late=True, autoretry_for=(SMTPException, OSError), retry_backoff=True, max_retries=8
+    name=jobs.SEND_ISSUED_EMAIL,
+    base=DjangoTask,
+    acks_late=True,
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=True,
+    max_retries=8,
 )
 def send_certificate_issued_email(certificate_id: int) -> bool:
     return services.certificate_send_issued_email(certificate_id=certificate_id)

@@ -8,6 +8,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from applicants.selectors import applicant_journey, journey_applicants
+
 from .credential import MEDIA_TYPE as CREDENTIAL_MEDIA_TYPE
 from .selectors import certificate_for_user
 
@@ -15,8 +17,15 @@ from .selectors import certificate_for_user
 @require_GET
 @login_required
 def certificate_detail(request: HttpRequest) -> HttpResponse:
-    """Certified (with dates and the download), revoked (with date and reason), or not yet."""
-    return render(request, "certificates/detail.html", {"certificate": certificate_for_user(request.user)})
+    """Certified (with dates and the download), revoked (with date, reason and what to
+    do), or not yet; with the journey's next step, as on every applicant page."""
+    applicant = journey_applicants().filter(user_id=int(request.user.pk or 0)).first()
+    journey = None
+    if applicant is not None:
+        request.user.applicant = applicant  # type: ignore[union-attr]  # the header's ID badge reuses it
+        journey = applicant_journey(applicant)
+    certificate = journey.certificate if journey is not None else None
+    return render(request, "certificates/detail.html", {"certificate": certificate, "journey": journey})
 
 
 @require_GET

@@ -9,12 +9,32 @@ when its claim would go stale.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from credentials.services.verification_emails import Delivery, DeliveryResult, TransientEmailError
-
 MAX_TRANSIENT_RETRIES = 8
+
+
+class TransientEmailError(Exception):
+    """The mail server could not take the message now; the task retries with backoff."""
+
+
+class Delivery(enum.Enum):
+    """What one delivery attempt of an outbox row came to."""
+
+    SENT = "sent"
+    NOTHING_TO_DO = "nothing_to_do"  # already sent, failed or skipped
+    BUSY = "busy"  # another worker holds a fresh claim
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    outcome: Delivery
+    retry_in: float | None = None
 
 
 def deliver_with_retries(

@@ -27,6 +27,7 @@ from django.utils import translation
 from applicants.models import Applicant, IdentityChangeRequest, LedgerEntry
 from applicants.notifications.models import ApplicantNotification
 from applicants.notifications.tasks import send_applicant_notification
+from applicants.selectors import applicant_journey
 from credentials.models import Document
 from ecfmg_portal.audit.services import audit_record
 from ecfmg_portal.i18n import language_of
@@ -56,6 +57,7 @@ def applicant_notify(
     full_context = {
         "applicant": applicant,
         "dashboard_url": settings.SITE_URL + reverse("dashboard"),
+        **journey_email_context(applicant),
         **context,
     }
     # In the applicant's language (docs/i18n.md), whatever language the caller's request speaks.
@@ -74,6 +76,33 @@ def applicant_notify(
         return ApplicantNotification.objects.get(key=key)
     send_applicant_notification.delay_on_commit(notification.pk)
     return notification
+
+
+def journey_email_context(applicant: Applicant) -> dict[str, Any]:
+    """What every applicant e-mail ends with: the journey's next step with its link (the
+    same the dashboard shows, as of this change) and where to write for help."""
+    journey = applicant_journey(applicant)
+    action = journey.next_action
+    url = ""
+    if action is not None:
+        url = action.url if action.url.startswith("mailto:") else settings.SITE_URL + action.url
+    return {
+        "journey": journey,
+        "next_action": action,
+        "next_action_url": url,
+        "support_email": settings.SUPPORT_EMAIL,
+    }
+
+
+def certificate_revoked_notify(*, certificate: Any) -> ApplicantNotification:
+    """Tell the holder their certificate was revoked, with the reason and what they can
+    do (R-CE-3). Once per certificate: a certificate is revoked at most once."""
+    return applicant_notify(
+        applicant=certificate.applicant,
+        key=f"certificate_revoked:{certificate.pk}",
+        template="certificate_revoked",
+        context={"certificate": certificate},
+    )
 
 
 def document_decision_notify(*, document: Document) -> ApplicantNotification | None:

@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from applicants.models import Applicant
+from applicants.selectors import applicant_journey
 from ecfmg_portal.errors import DomainError, NotFound
 
 from .forms import PaymentForm
@@ -53,7 +54,11 @@ def ledger(request: HttpRequest) -> HttpResponse:
     applicant = _applicant(request)
     statement = ledger_statement(applicant=applicant)
     notice = CHECKOUT_NOTICES.get(request.GET.get("checkout", ""))
-    return render(request, "payments/ledger.html", {"statement": statement, "notice": notice})
+    # The next step every applicant page names (applicants.selectors.applicant_journey).
+    journey = applicant_journey(applicant)
+    return render(
+        request, "payments/ledger.html", {"statement": statement, "notice": notice, "journey": journey}
+    )
 
 
 # The browser follows the redirect to the provider's hosted page after this form's

@@ -1,16 +1,19 @@
-"""Reads for the applicant portal that span several apps."""
+"""What happened to the applicant's file, newest first, from rows the journey loaded."""
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 from django.utils import timezone
 
 from applicants.models import Applicant, LedgerEntry
 from certificates.models import Certificate
 from credentials.models import DocumentEvent
+from ecfmg_portal.formatting import format_day, format_money
 from exams.models import ExamApplication, ExamResult
+
+from .types import TimelineEvent
 
 TIMELINE_LIMIT = 25
 
@@ -24,12 +27,6 @@ _DOCUMENT_WORDS = {
 }
 
 
-@dataclass(frozen=True)
-class TimelineEvent:
-    at: datetime.datetime
-    text: str
-
-
 def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
@@ -37,13 +34,15 @@ def _start_of(day: datetime.date) -> datetime.datetime:
 def applicant_timeline(
     *,
     applicant: Applicant,
-    applications: list[ExamApplication],
+    applications: Iterable[ExamApplication],
     certificate: Certificate | None,
+    document_events: Iterable[DocumentEvent],
+    results: Iterable[ExamResult],
+    ledger_entries: Iterable[LedgerEntry],
     limit: int = TIMELINE_LIMIT,
-) -> list[TimelineEvent]:
-    """Everything that happened to the file, newest first, in three queries whatever
-    its length: document history, exam results, payments and refunds. Applications
-    and the certificate are passed in because the dashboard already loaded them."""
+) -> tuple[TimelineEvent, ...]:
+    """Everything that happened to the file, newest first. No queries: the journey
+    passes the rows it loaded (document events come with their document)."""
     events: list[TimelineEvent] = []
     if applicant.usmle_id and applicant.usmle_id_issued_at:
         events.append(
@@ -54,33 +53,29 @@ def applicant_timeline(
             TimelineEvent(
                 application.created_at,
                 f"Applied for {application.get_exam_display()}; eligibility period "
-                f"{application.eligibility_start:%d %b %Y} to {application.eligibility_end:%d %b %Y}.",
+                f"{format_day(application.eligibility_start)} to {format_day(application.eligibility_end)}.",
             )
         )
-    history = (
-        DocumentEvent.objects.filter(document__applicant=applicant)
-        .select_related("document")
-        .order_by("-at", "-id")[:limit]
-    )
-    for event in history:
+    for event in document_events:
         words = _DOCUMENT_WORDS.get(event.to_status, event.to_status)
         text = f"{event.document.get_kind_display()} {words}."
         if event.to_status in ("rejected", "unable_to_verify") and event.note:
             text = f"{text[:-1]}: {event.note}"
         events.append(TimelineEvent(event.at, text))
-    for result in ExamResult.objects.filter(applicant=applicant).order_by("-test_date")[:limit]:
+    for result in results:
         events.append(
             TimelineEvent(
                 _start_of(result.test_date),
                 f"{result.get_exam_display()} result recorded: {result.get_outcome_display().lower()}.",
             )
         )
-    money = LedgerEntry.objects.filter(
-        applicant=applicant, kind__in=[LedgerEntry.Kind.PAYMENT, LedgerEntry.Kind.REFUND]
-    ).order_by("-created_at")[:limit]
-    for entry in money:
-        verb = "Payment received" if entry.kind == LedgerEntry.Kind.PAYMENT else "Refund"
-        events.append(TimelineEvent(entry.created_at, f"{verb}: ${abs(entry.amount):,.2f}."))
+    for entry in ledger_entries:
+        if entry.kind == LedgerEntry.Kind.PAYMENT:
+            events.append(
+                TimelineEvent(entry.created_at, f"Payment received: {format_money(abs(entry.amount))}.")
+            )
+        elif entry.kind == LedgerEntry.Kind.REFUND:
+            events.append(TimelineEvent(entry.created_at, f"Refund: {format_money(abs(entry.amount))}."))
     if certificate is not None:
         events.append(
             TimelineEvent(_start_of(certificate.issued_on), f"Certificate {certificate.number} issued.")
@@ -88,4 +83,4 @@ def applicant_timeline(
         if certificate.revoked_on:
             events.append(TimelineEvent(_start_of(certificate.revoked_on), "Certificate revoked."))
     events.sort(key=lambda e: e.at, reverse=True)
-    return events[:limit]
+    return tuple(events[:limit])

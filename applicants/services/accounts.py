@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
@@ -60,6 +61,46 @@ def user_sign_up(*, email: str, password: str, language: str = "") -> tuple[User
         audit_record(action="user.signed_up", obj=user, actor=user)
         applicant = applicant_create_for_user(user=user)
     return user, applicant
+
+
+def account_sign_up(*, email: str, password: str, language: str = "") -> None:
+    """Sign-up that reveals nothing about which addresses have an account: a new address
+    gets its account and the confirmation link; an address that already has an account
+    gets an e-mail saying so, with the password-reset link. The page says the same
+    "check your e-mail" either way, and the password is hashed either way, so neither
+    the answer nor its timing tells the two apart."""
+    if email_is_taken(email=email):
+        make_password(password)  # the same work as creating the account
+        _existing_account_notice(email=_normalise(email), language=language)
+        return
+    user, _applicant = user_sign_up(email=email, password=password, language=language)
+    email_confirmation_send(user=user)
+
+
+def _existing_account_notice(*, email: str, language: str) -> None:
+    reset_url = settings.SITE_URL + reverse("password_reset")
+    login_url = settings.SITE_URL + reverse("login")
+    with translation.override(language or None):
+        subject = _("You already have an account")
+        body = (
+            _("Hello,")
+            + "\n\n"
+            + _(
+                "Someone, probably you, tried to create an ECFMG Certification Portal account with this address."
+            )
+            + " "
+            + _("This address already has an account, so no new account was created.")
+            + "\n\n"
+            + _("Log in:")
+            + f" {login_url}\n"
+            + _("Forgot your password? Choose a new one here:")
+            + f" {reset_url}\n\n"
+            + _("If this was not you, you can ignore this message: nothing has changed.")
+            + "\n\n"
+            + _("Questions? Write to %(support)s.") % {"support": settings.SUPPORT_EMAIL}
+            + "\n"
+        )
+    send_mail(subject, body, None, [email])
 
 
 def email_confirmation_token(*, user: User, new_email: str | None = None) -> str:

@@ -40,7 +40,7 @@ def _complete(applicant: Applicant) -> Certificate:
 def test_a_new_account_is_told_to_confirm_then_fill_the_identity(client: Client) -> None:
     applicant = make_new_applicant(confirmed=False)
     response = logged_in(client, applicant).get(reverse("dashboard"))
-    steps = [step.text for step in response.context["next_steps"]]
+    steps = [step.text for step in response.context["journey"].actions]
     assert steps[0].startswith("Confirm your e-mail address first")
     assert "identity details" in steps[1]
     assert "No USMLE/ECFMG ID yet" in response.content.decode()
@@ -51,7 +51,10 @@ def test_a_graduate_with_an_id_is_told_to_apply_and_sees_the_balance(client: Cli
     ledger_post(applicant=applicant, kind="charge", amount=Decimal("1000.00"), description="Fee")
     response = logged_in(client, applicant).get(reverse("dashboard"))
     body = response.content.decode()
-    assert "Apply for your first exam" in body
+    # R-ED-4: a graduate's first application comes with the diploma, so that is first.
+    texts = [action.text for action in response.context["journey"].actions]
+    assert texts[0].startswith("Upload a scan of your final medical diploma")
+    assert texts[1].startswith("Apply for USMLE Step 1")
     assert "You owe <strong>$1,000.00</strong>" in body
     checklist = response.context["assessment"].requirements
     assert checklist[0].met and checklist[0].rule == "R-ID-1"
@@ -63,16 +66,17 @@ def test_a_certified_applicant_sees_the_certificate_and_nothing_to_do(client: Cl
     response = logged_in(client, applicant).get(reverse("dashboard"))
     body = response.content.decode()
     assert response.context["assessment"].eligible
-    assert response.context["next_steps"] == []
+    assert response.context["journey"].state == "certified"
+    assert [a.key for a in response.context["journey"].actions] == ["certificate"]
     assert "Certificate number <strong>EC-0000123</strong>" in body
-    assert "Nothing: you are certified" in body
+    assert "You are certified." in body
 
 
 def test_a_rejected_diploma_shows_the_reason_and_the_next_action(client: Client) -> None:
     applicant = make_graduate()
     DocumentFactory(applicant=applicant, status=Document.Status.REJECTED, status_reason="Unreadable scan.")
     body = logged_in(client, applicant).get(reverse("dashboard")).content.decode()
-    assert "Unreadable scan." in body and "Upload a new copy of your diploma." in body
+    assert "ECFMG did not accept your final medical diploma: Unreadable scan. Upload a new copy." in body
 
 
 def test_dashboard_runs_a_fixed_number_of_queries(client: Client, django_assert_num_queries) -> None:
@@ -81,25 +85,24 @@ def test_dashboard_runs_a_fixed_number_of_queries(client: Client, django_assert_
     client.get(reverse("dashboard"))
     _complete(applicant)
     ledger_post(applicant=applicant, kind="charge", amount=Decimal("10.00"), description="Fee")
-    # session, user, applicant; rules facts (6: no transfer school to prefetch); certificate;
-    # documents; applications; balance; timeline (document history, results, payments);
-    # the school verification (1 when there is none) and who checked the status (1)
-    with django_assert_num_queries(18):
+    # session, user, applicant (with schools and certificate); the journey's six (documents,
+    # document history, results, applications, ledger, school verification); who checked
+    with django_assert_num_queries(10):
         assert client.get(reverse("dashboard")).status_code == 200
     for _ in range(3):
         DocumentFactory(applicant=applicant, kind="translation")
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(10):
         assert client.get(reverse("dashboard")).status_code == 200
 
 
-def test_after_applying_the_next_steps_are_to_pay_and_take_the_exam(client: Client) -> None:
+def test_after_applying_the_next_steps_are_to_schedule_then_pay(client: Client) -> None:
     applicant = make_graduate()
     DocumentFactory(applicant=applicant)
     exam_application_create(applicant=applicant, exam=Exam.STEP1)
     response = logged_in(client, applicant).get(reverse("dashboard"))
-    steps = [step.text for step in response.context["next_steps"]]
-    assert steps[0] == "Pay your outstanding balance."
-    assert steps[1].startswith("Take USMLE Step 1 within your eligibility period, before ")
+    steps = [step.text for step in response.context["journey"].actions]
+    assert steps[0].startswith("Schedule your USMLE Step 1 test date before ")
+    assert steps[-1] == "Pay your balance of $1,000.00."
 
 
 def test_the_timeline_lists_what_happened_newest_first(client: Client) -> None:

@@ -46,15 +46,18 @@ def test_a_student_is_told_when_the_diploma_can_be_sent(client: Client) -> None:
     applicant = make_student()
     logged_in(client, applicant)
     page = client.get(reverse("documents")).content.decode()
-    assert "apply for an exam first" in page
+    when = f"{applicant.graduation_date.day} {applicant.graduation_date:%B %Y}"
+    assert "Apply for your first exam first" in page and f"from {when}" in page
+    assert 'data-testid="upload-form"' not in page  # the upload would be refused: no form
     response = _upload(client)
     assert response.status_code == 200
-    assert f"{applicant.graduation_date:%d %B %Y}" in " ".join(response.context["form"].errors["kind"])
+    assert when in " ".join(response.context["form"].errors["kind"])
 
 
 def test_a_translation_must_be_in_english(client: Client) -> None:
     applicant = make_graduate()
-    response = _upload(logged_in(client, applicant), kind="translation", language="fr")
+    assert _upload(logged_in(client, applicant), kind="diploma", language="fr").status_code == 302
+    response = _upload(client, kind="translation", language="fr")
     assert "The translation must be in English." in " ".join(response.context["form"].errors["language"])
 
 
@@ -80,6 +83,6 @@ def test_documents_page_query_count_does_not_grow_with_documents(
     client.get(reverse("documents"))
     for kind in ("diploma", "translation", "transfer_transcript"):
         DocumentFactory(applicant=applicant, kind=kind)
-    # session, user, applicant, documents, then per kind (3): has an exam application?
-    with django_assert_num_queries(7):
+    # session, user, applicant (with schools and certificate), the journey's six
+    with django_assert_num_queries(9):
         assert client.get(reverse("documents")).status_code == 200

@@ -3,9 +3,11 @@ are Django's own views (see ``applicants.urls``)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LogoutView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -14,10 +16,10 @@ from django.views.decorators.http import require_POST
 from applicants.forms import EmailChangeForm, SignUpForm
 from applicants.models import User
 from applicants.services.accounts import (
+    account_sign_up,
     email_change_request,
     email_confirm,
     email_confirmation_send,
-    user_sign_up,
 )
 from ecfmg_portal.errors import DomainError
 
@@ -31,12 +33,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def signup(request: HttpRequest) -> HttpResponse:
+    """Always "check your e-mail": whether the address already has an account is said
+    only in the e-mail to that address (issue 12), as password reset does."""
     if request.user.is_authenticated:
         return redirect("dashboard")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user, _ = user_sign_up(
+            account_sign_up(
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password1"],
                 language=translation.get_language() or "",
@@ -44,15 +48,17 @@ def signup(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             show_domain_error(request, error, form)
         else:
-            email_confirmation_send(user=user)
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(
-                request,
-                f"Your account is created. We sent a confirmation link to {user.email}: "
-                "open it to confirm your address.",
-            )
-            return redirect("dashboard")
+            return render(request, "registration/signup_done.html", {"email": form.cleaned_data["email"]})
     return render(request, "registration/signup.html", {"form": form})
+
+
+class PortalLogoutView(LogoutView):
+    """Log out, then say so on the next page (the login page)."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, "You are logged out. Close the browser if this is a shared computer.")
+        return response
 
 
 def confirm_email(request: HttpRequest, token: str) -> HttpResponse:

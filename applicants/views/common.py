@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
 from applicants.models import Applicant
+from applicants.selectors.journey_rows import journey_applicants
 from applicants.services.profile import applicant_create_for_user
 from ecfmg_portal.errors import DomainError
 
@@ -33,11 +34,17 @@ def show_domain_error(request: HttpRequest, error: DomainError, form: forms.Base
 
 
 def current_applicant(request: HttpRequest) -> Applicant:
+    """The signed-in applicant, loaded once with what the journey reads from its row
+    (``journey_applicants``), and cached on the user so the page header reuses it."""
     user: User = request.user  # type: ignore[assignment]
-    try:
-        return user.applicant
-    except ObjectDoesNotExist:
-        return applicant_create_for_user(user=user)
+    applicant = journey_applicants().filter(user=user).first()
+    if applicant is None:
+        try:
+            return user.applicant
+        except ObjectDoesNotExist:
+            return applicant_create_for_user(user=user)
+    user.applicant = applicant
+    return applicant
 
 
 def applicant_required(view: View) -> View:

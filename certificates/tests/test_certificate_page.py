@@ -22,8 +22,8 @@ def test_it_shows_the_certificate_and_the_download(client, django_assert_max_num
     certificate.pdf_rendered_at = timezone.now()
     certificate.save()
     client.force_login(certificate.applicant.user)
-    # session, user, certificate; the shared layout reads the applicant for the ID badge.
-    with django_assert_max_num_queries(5):
+    # session, user, applicant (with its certificate), the journey's six.
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("certificate_detail"))
     assert response.status_code == 200
     page = response.content.decode()
@@ -41,7 +41,7 @@ def test_it_shows_a_revocation_with_date_and_reason(client):
     )
     client.force_login(certificate.applicant.user)
     page = client.get(reverse("certificate_detail")).content.decode()
-    assert "Revoked on 30 November 2026" in page
+    assert "REVOKED on 30 November 2026" in page and "Standard ECFMG Certificate: REVOKED" in page
     assert "Irregular behavior finding &lt;b&gt;2026-17&lt;/b&gt;" in page
     assert "Certified<" not in page
 

@@ -15,11 +15,13 @@ from django.utils.text import get_valid_filename
 
 from applicants.models import Applicant
 from applicants.notifications.services import document_decision_notify
+from certificates.models import Certificate
 from credentials.models import Document, DocumentEvent
 from credentials.uploads import CheckedFile, check_upload
 from ecfmg_portal.audit.services import audit_record
 from ecfmg_portal.errors import DomainError
 from ecfmg_portal.events import applicant_status_changed
+from ecfmg_portal.formatting import format_day
 from exams.models import ExamApplication
 
 APPLICANT_KINDS = (
@@ -43,7 +45,7 @@ def document_submission_refusal(*, applicant: Applicant, kind: str, today: datet
     has_application = ExamApplication.objects.filter(applicant=applicant).exists()
     if not has_application and not graduated:
         when = (
-            f" Your diploma can then be sent once you graduate, from {applicant.graduation_date:%d %B %Y}."
+            f" Your diploma can then be sent once you graduate, from {format_day(applicant.graduation_date)}."
             if applicant.graduation_date
             else ""
         )
@@ -51,13 +53,29 @@ def document_submission_refusal(*, applicant: Applicant, kind: str, today: datet
             "Credentials cannot be sent before your first exam application; apply for an exam first." + when
         )
     if kind in (Document.Kind.DIPLOMA, Document.Kind.TRANSLATION) and not graduated:
-        when = (
-            f"{applicant.graduation_date:%d %B %Y}" if applicant.graduation_date else "your graduation date"
-        )
+        when = format_day(applicant.graduation_date) if applicant.graduation_date else "your graduation date"
         return f"As a student, send your diploma once you have graduated and received it: from {when}."
     if kind == Document.Kind.TRANSFER_TRANSCRIPT and not applicant.transfer_years:
         return "A transfer-school transcript is only needed when you declare transfer credit."
+    # What the documents page does not ask for is refused here too, so it never reaches
+    # staff's queue: anything once certified, a translation of an English diploma.
+    if Certificate.objects.filter(applicant=applicant).exists():
+        return "Your file is complete: no more documents are needed."
+    if kind == Document.Kind.TRANSLATION and not _diploma_needs_translation(applicant):
+        return "Send your diploma first; a translation is only needed for a diploma not in English."
     return None
+
+
+def _diploma_needs_translation(applicant: Applicant) -> bool:
+    """R-ED-7: the current diploma exists and is not in English."""
+    diploma = (
+        Document.objects.filter(
+            applicant=applicant, kind=Document.Kind.DIPLOMA, status__in=Document.CURRENT_STATES
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    return diploma is not None and not diploma.is_english
 
 
 HELD_BEFORE_FIRST_APPLICATION = (

@@ -24,11 +24,9 @@ ids of rows to deliver, and the caller queues them.
 from __future__ import annotations
 
 import datetime
-import enum
 import logging
 import smtplib
 import time
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -46,6 +44,9 @@ from credentials.models import SchoolVerificationRequest, VerificationEmail
 from ecfmg_portal.audit.services import audit_record
 from ecfmg_portal.i18n import language_of
 
+# The outbox's answer types live on the ground floor, with the retry policy that reads them.
+from ecfmg_portal.mail_retry import Delivery, DeliveryResult, TransientEmailError
+
 logger = logging.getLogger(__name__)
 
 STEP_REQUEST = "request"
@@ -57,24 +58,6 @@ STEP_APPLICANT_CANCELLED = "applicant-cancelled"
 LINK_SALT = "credentials.school_verification.respond-link"
 # A pending row older than this was probably never queued (broker down at commit time).
 PENDING_REQUEUE_AFTER = datetime.timedelta(minutes=10)
-
-
-class TransientEmailError(Exception):
-    """The mail server could not take the message now; the task retries with backoff."""
-
-
-class Delivery(enum.Enum):
-    SENT = "sent"
-    NOTHING_TO_DO = "nothing_to_do"  # already sent, failed or skipped
-    BUSY = "busy"  # another worker holds a fresh claim
-    SKIPPED = "skipped"
-    FAILED = "failed"
-
-
-@dataclass(frozen=True)
-class DeliveryResult:
-    outcome: Delivery
-    retry_in: float | None = None
 
 
 def link_token(verification: SchoolVerificationRequest) -> str:

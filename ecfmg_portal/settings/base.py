@@ -28,6 +28,8 @@ SECRET_KEY = env.string("SECRET_KEY", default="dev-insecure-key-change-me-" + "x
 ALLOWED_HOSTS = env.strings("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.strings("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.url("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Where applicants and schools write for help: the footer, every e-mail and the school pages.
+SUPPORT_EMAIL = env.string("SUPPORT_EMAIL", default="support@ecfmg.test")
 
 INSTALLED_APPS = [
     # django.contrib.admin whose admin.site requires staff MFA (ecfmg_portal/admin_site.py).
@@ -93,7 +95,10 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "ecfmg_portal.context_processors.support",
             ],
+            # |day and |money everywhere without {% load %} (ecfmg_portal/formatting.py).
+            "builtins": ["ecfmg_portal.formatting"],
         },
     }
 ]
@@ -326,6 +331,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "api_key": env.string("API_RATE_PER_KEY", default="120/minute"),
         "verify_page": env.string("VERIFY_PAGE_RATE_PER_IP", default="20/minute"),
+        # Certificate files checked on /credentials/verify/ and its API, per client address.
+        "credential_verify": env.string("CREDENTIAL_VERIFY_RATE_PER_IP", default="20/minute"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -339,8 +346,6 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        # Certificate files checked on /credentials/verify/ and its API, per client address.
-        "credential_verify": env.string("CREDENTIAL_VERIFY_RATE_PER_IP", default="20/minute"),
         "verification.api.schema.add_error_headers",
     ],
 }

@@ -77,8 +77,29 @@
     }
   }
 
+  // On a phone the navigation folds behind a "Menu" button; without this file it
+  // simply wraps onto a second line.
+  function setupNavigation(nav) {
+    var button = nav.querySelector(".nav-toggle");
+    var narrow = window.matchMedia("(max-width: 40rem)");
+    if (!button) {
+      return;
+    }
+    function apply() {
+      button.hidden = !narrow.matches;
+      nav.classList.toggle("nav-folded", narrow.matches && button.getAttribute("aria-expanded") !== "true");
+    }
+    button.addEventListener("click", function () {
+      button.setAttribute("aria-expanded", button.getAttribute("aria-expanded") === "true" ? "false" : "true");
+      apply();
+    });
+    narrow.addEventListener("change", apply);
+    apply();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     focusErrorSummary();
+    document.querySelectorAll("[data-nav]").forEach(setupNavigation);
     document.querySelectorAll("[data-school-search]").forEach(setupSchoolSearch);
   });
 })();

@@ -42,8 +42,9 @@ def test_a_report_issued_before_a_revocation_says_it_was_revoked_since(client, a
     report = verify_report(api, board_key, nunez)
     revoke(certificate)
     page = client.get(f"/verify/{report['verification_code']}/").content.decode()
-    assert "Certified" in page  # what it stated
-    assert "has since been revoked, on 1 February 2026" in page
+    assert "stated when issued: certified" in page
+    assert "ECFMG revoked this certificate on 1 February 2026" in page
+    assert "Authentic" not in page
 
 
 def test_a_certificate_code_shows_the_certificate_and_its_current_state(client, nunez):
@@ -53,7 +54,19 @@ def test_a_certificate_code_shows_the_certificate_and_its_current_state(client, 
     assert "the certificate is valid today" in page
     revoke(certificate)
     page = client.get(f"/verify/{certificate.verification_code}/").content.decode()
-    assert "has since been revoked" in page
+    assert "ECFMG revoked this certificate on" in page and "valid today" not in page
+
+
+def test_a_revoked_certificate_page_leads_with_revoked(client, nunez):
+    """Issue 12 item 5: the first heading says REVOKED; no green "authentic" line."""
+    certificate = CertificateFactory(applicant=nunez)
+    revoke(certificate)
+    page = client.get(f"/verify/{certificate.verification_code}/").content.decode()
+    main = page[page.index("<main") :]
+    assert main.index("<h1") == main.index('<h1 class="revoked-banner" data-testid="revoked">REVOKED</h1>')
+    assert 'data-testid="authentic"' not in page and "state-ok" not in main
+    status = main[main.index('data-testid="stated-status"') :][:300]
+    assert "REVOKED on" in status and "Certification status: Certified" not in page
 
 
 @pytest.mark.parametrize("code", ["unknown-code-000000000000000000", "x" * 65])

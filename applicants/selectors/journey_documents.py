@@ -1,0 +1,216 @@
+"""The documents part of the applicant's journey: which documents this applicant needs
+now, whether each may be uploaded (R-ED-3..7), and the document actions and waits."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+
+from applicants.models import Applicant
+from credentials.models import Document
+from credentials.models_verification import SchoolVerificationRequest
+from ecfmg_portal.formatting import format_day
+
+from .journey_common import best_document, local_day
+from .journey_rows import JourneyRows
+from .types import Action, DocumentRow, Later, Page, SchoolCheck, Waiting
+
+APPLICANT_KINDS = (Document.Kind.DIPLOMA, Document.Kind.TRANSLATION, Document.Kind.TRANSFER_TRANSCRIPT)
+LANGUAGE_NAMES = {
+    "en": "English",
+    "ar": "Arabic",
+    "bn": "Bengali",
+    "zh": "Chinese",
+    "fr": "French",
+    "de": "German",
+    "hi": "Hindi",
+    "it": "Italian",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "fa": "Persian",
+    "pl": "Polish",
+    "pt": "Portuguese",
+    "ro": "Romanian",
+    "ru": "Russian",
+    "es": "Spanish",
+    "tr": "Turkish",
+    "uk": "Ukrainian",
+    "ur": "Urdu",
+    "vi": "Vietnamese",
+    "und": "Another language",
+}
+
+
+def documents_needed(
+    applicant: Applicant, diploma: Document | None, translation: Document | None, transfer_listed: bool
+) -> dict[str, bool]:
+    english = diploma is not None and diploma.is_english
+    return {
+        Document.Kind.DIPLOMA: True,
+        Document.Kind.TRANSLATION: diploma is not None
+        and diploma.status in Document.CURRENT_STATES
+        and not english,
+        Document.Kind.TRANSFER_TRANSCRIPT: bool(applicant.transfer_years) and transfer_listed,
+        Document.Kind.FINAL_TRANSCRIPT: diploma is not None,
+    }
+
+
+def upload_refusal(
+    applicant: Applicant, kind: str, *, today: datetime.date, has_application: bool, certified: bool
+) -> str | None:
+    """The intake gate of ``credentials.services.documents.document_submission_refusal``
+    over loaded rows (R-ED-3, R-ED-5)."""
+    if kind == Document.Kind.FINAL_TRANSCRIPT:
+        return "Your medical school sends the final transcript to ECFMG directly; ECFMG requests it."
+    if certified:
+        return "Your file is complete: no more documents are needed."
+    if not applicant.usmle_id:
+        return "Get your USMLE/ECFMG ID first."
+    graduated = applicant.graduation_date is not None and applicant.graduation_date <= today
+    if not has_application and not graduated:
+        when = format_day(applicant.graduation_date) if applicant.graduation_date else "your graduation date"
+        return (
+            "Apply for your first exam first: credentials are sent after it. As a student, you send "
+            f"your diploma once you have graduated, from {when}."
+        )
+    if kind in (Document.Kind.DIPLOMA, Document.Kind.TRANSLATION) and not graduated:
+        when = format_day(applicant.graduation_date) if applicant.graduation_date else "your graduation date"
+        return f"As a student, send your diploma once you have graduated and received it, from {when}."
+    return None
+
+
+_STATUS_MESSAGES: dict[str, str] = {
+    Document.Status.RECEIVED: "Nothing to do now: ECFMG will review it. You may still replace it.",
+    Document.Status.SENT_FOR_VERIFICATION: "Nothing to do now: ECFMG asked your medical school to confirm it.",
+    Document.Status.VERIFIED: "Nothing to do: this document is accepted.",
+    Document.Status.UNABLE_TO_VERIFY: "Your medical school could not verify it: see what to do above.",
+    Document.Status.REJECTED: "Upload a new copy that fixes the reason given.",
+}
+
+
+def document_rows(
+    applicant: Applicant,
+    rows: JourneyRows,
+    needed: dict[str, bool],
+    *,
+    today: datetime.date,
+    certified: bool,
+) -> tuple[DocumentRow, ...]:
+    has_application = bool(rows.applications)
+    out = []
+    for kind in (*APPLICANT_KINDS, Document.Kind.FINAL_TRANSCRIPT):
+        latest = best_document([d for d in rows.documents if d.kind == kind])
+        if not needed[kind] and latest is None:
+            continue  # neither needed now nor on file: not shown
+        refusal = upload_refusal(
+            applicant, kind, today=today, has_application=has_application, certified=certified
+        )
+        locked = latest is not None and latest.status in (
+            Document.Status.SENT_FOR_VERIFICATION,
+            Document.Status.VERIFIED,
+        )
+        may_upload = needed[kind] and refusal is None and not locked
+        if latest is None:
+            status_label = "Not yet sent"
+            message = refusal or "Upload it with the form below."
+        elif not needed[kind]:
+            status_label = latest.get_status_display()
+            message = "Not needed: your diploma is in English." if kind == Document.Kind.TRANSLATION else ""
+            may_upload = False
+        else:
+            status_label = latest.get_status_display()
+            message = _STATUS_MESSAGES.get(latest.status, "")
+        out.append(
+            DocumentRow(
+                kind=kind,
+                label=Document.Kind(kind).label,
+                document=latest,
+                status_label=status_label,
+                message=message,
+                may_upload=may_upload,
+                language=LANGUAGE_NAMES.get(latest.language.lower(), latest.language) if latest else "",
+                issue_date=latest.issue_date if latest else None,
+            )
+        )
+    return tuple(out)
+
+
+def document_actions(
+    actions: list[Action],
+    waiting: list[Waiting],
+    later: list[Later],
+    applicant: Applicant,
+    documents: tuple[DocumentRow, ...],
+    school_check: SchoolCheck | None,
+    today: datetime.date,
+) -> None:
+    documents_url = reverse("documents")
+    for row in documents:
+        document = row.document
+        rule = {"diploma": "R-ED-6", "translation": "R-ED-7", "transfer_transcript": "R-ED-2"}.get(
+            row.kind, "R-ED-8"
+        )
+        name = row.label[0].lower() + row.label[1:]
+        if row.kind == Document.Kind.FINAL_TRANSCRIPT:
+            continue  # the school's part: see the requirement actions
+        if document is None and row.may_upload:
+            uploads: dict[str, str] = {
+                Document.Kind.DIPLOMA: "Upload a scan of your final medical diploma (all pages, front and back).",
+                Document.Kind.TRANSLATION: "Upload an official English translation of your diploma "
+                "(made by a translator, not by yourself).",
+                Document.Kind.TRANSFER_TRANSCRIPT: "Upload the transcript of your transfer school.",
+            }
+            text = uploads[row.kind]
+            actions.append(
+                Action(
+                    f"upload:{row.kind}", text, documents_url, "Go to your documents", Page.DOCUMENTS, rule
+                )
+            )
+        elif (
+            document is None
+            and row.kind == Document.Kind.DIPLOMA
+            and applicant.graduation_date
+            and applicant.graduation_date > today
+        ):
+            later.append(
+                Later(
+                    f"Send your final diploma once you graduate, from {format_day(applicant.graduation_date)}.",
+                    applicant.graduation_date,
+                )
+            )
+        elif document is not None and document.status == Document.Status.REJECTED and row.may_upload:
+            reason = f": {document.status_reason}" if document.status_reason else ""
+            actions.append(
+                Action(
+                    f"replace:{row.kind}",
+                    f"ECFMG did not accept your {name}{reason.rstrip('.')}. Upload a new copy.",
+                    documents_url,
+                    "Go to your documents",
+                    Page.DOCUMENTS,
+                    rule,
+                )
+            )
+        elif document is not None and document.status == Document.Status.RECEIVED:
+            waiting.append(
+                Waiting(
+                    rule, f"ECFMG is reviewing your {name}.", "ECFMG", timezone.localdate(document.created_at)
+                )
+            )
+        elif document is not None and document.status == Document.Status.SENT_FOR_VERIFICATION:
+            who = school_check.school_name if school_check else "your medical school"
+            since = school_check.sent_on if school_check else local_day(document.reviewed_at)
+            if school_check and school_check.state == SchoolVerificationRequest.Status.ANSWERED:
+                waiting.append(
+                    Waiting(
+                        rule,
+                        f"ECFMG is evaluating your school's answer about your {name}.",
+                        "ECFMG",
+                        school_check.answered_on,
+                    )
+                )
+            else:
+                waiting.append(
+                    Waiting("R-ED-8", f"Your medical school is confirming your {name}.", who, since)
+                )
