@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +37,7 @@ from credentials.services.school_verification import (
     school_verification_request,
 )
 from ecfmg_portal.security.mfa import staff_device_for_demo
+from exams.models import ExamResult
 from exams.services import exam_application_create, exam_result_record
 from verification.models import ApiKey, Organization
 from verification.services.keys import api_key_hash, api_key_issue, organization_get_or_create
@@ -45,6 +48,7 @@ DEMO_ORG_KEY = "demo-licensing-board-key-0123456789abcdef"
 DEMO_FEED_KEY = "demo-results-feed-key-0123456789abcdef"
 DEMO_PROGRAM_KEY = "demo-residency-program-key-0123456789ab"
 SCHOOLS_CSV = Path(__file__).with_name("schools.csv")
+RESULT_DELAY_DAYS = 14  # the exam body reports a result about two weeks after the sitting
 
 
 @dataclass
@@ -124,8 +128,35 @@ def _identity(
     return values
 
 
-def _pass(applicant: Applicant, exam: str, on: datetime.date) -> None:
-    exam_result_record(applicant=applicant, exam=exam, test_date=on, outcome="pass", score=None)
+@contextmanager
+def _days_ago(days: int) -> Iterator[None]:
+    """Run the services as on that day (10:00 UTC, the clock ticking), so every date they
+    record (ID issued, uploads, applications, results, ledger, audit) tells one story."""
+    import time_machine  # a development dependency, like the demo itself
+
+    moment = datetime.datetime.combine(
+        timezone.localdate() - datetime.timedelta(days=days), datetime.time(10), datetime.UTC
+    )
+    with time_machine.travel(moment, tick=True):
+        yield
+
+
+def _sit(applicant: Applicant, exam: str, *, applied: int, tested: int, score: int | None = None) -> None:
+    """Apply ``applied`` days ago, sit ``tested`` days ago (inside the eligibility period),
+    and record the pass two weeks later, as the results feed would (R-EX-6, R-EX-8)."""
+    assert tested >= RESULT_DELAY_DAYS, "a result arrives after its sitting, never in the future"
+    with _days_ago(applied):
+        exam_application_create(applicant=applicant, exam=exam, actor=applicant.user)
+    with _days_ago(tested - RESULT_DELAY_DAYS):
+        test_date = timezone.localdate() - datetime.timedelta(days=RESULT_DELAY_DAYS)
+        exam_result_record(
+            applicant=applicant,
+            exam=exam,
+            test_date=test_date,
+            outcome="pass",
+            score=score,
+            source=ExamResult.Source.FEED,
+        )
 
 
 def _pay_all(applicant: Applicant, reference: str) -> None:
@@ -140,79 +171,99 @@ def _pay_all(applicant: Applicant, reference: str) -> None:
         )
 
 
-def _verify_with_school(applicant: Applicant, staff: User) -> None:
+def _verify_with_school(applicant: Applicant, staff: User, *, sent: int, answered: int) -> None:
     diploma = Document.objects.get(
         applicant=applicant, kind=Document.Kind.DIPLOMA, status=Document.Status.RECEIVED
     )
-    request = school_verification_request(document=diploma, actor=staff)
-    answered = school_verification_answer(
-        verification=request,
-        answer="authentic",
-        official_name="Dr. Meera Kulkarni",
-        official_title="Registrar",
-        comment="Degree conferred as stated.",
-        transcript=_pdf(),
-    )
-    school_verification_accept(verification=answered, actor=staff)
+    with _days_ago(sent):
+        request = school_verification_request(document=diploma, actor=staff)
+    with _days_ago(answered):
+        answered_request = school_verification_answer(
+            verification=request,
+            answer="authentic",
+            official_name="Dr. Meera Kulkarni",
+            official_title="Registrar",
+            comment="Degree conferred as stated.",
+            transcript=_pdf(),
+        )
+        school_verification_accept(verification=answered_request, actor=staff)
 
 
 def _applicants(summary: DemoSummary, staff: User) -> None:
+    """Five applicants whose histories are each possible under the rules, replayed day by
+    day through the same services a real applicant goes through: the ID before the first
+    application, credentials with (or, for a student, after) it, each result inside its
+    application's eligibility period, no open period for a Step already passed."""
     today = timezone.localdate()
-    years_ago = today.replace(year=today.year - 2)
+    two_years_ago = today.replace(year=today.year - 2)
 
     _applicant("new@applicant.test", None)
     summary.applicants.append(("new@applicant.test", "just signed up: no USMLE/ECFMG ID yet"))
 
-    student, created = _applicant(
-        "student@applicant.test",
-        _identity("Chinedu", "Okonkwo", "F0003003", today + datetime.timedelta(days=150)),
-    )
-    if created:
-        exam_application_create(applicant=student, exam="STEP1", actor=student.user)
-    summary.applicants.append(("student@applicant.test", "student: Step 1 applied, diploma after graduation"))
-
-    graduate, created = _applicant(
-        "graduate@applicant.test", _identity("Ana María", "Núñez", "F0000123", years_ago)
-    )
-    if created:
-        document_submit(applicant=graduate, kind="diploma", upload=_pdf(), language="es", actor=graduate.user)
-        document_submit(
-            applicant=graduate, kind="translation", upload=_pdf(), language="en", actor=graduate.user
+    with _days_ago(40):
+        student, created = _applicant(
+            "student@applicant.test",
+            _identity("Chinedu", "Okonkwo", "F0003003", today + datetime.timedelta(days=150)),
         )
-        exam_application_create(applicant=graduate, exam="STEP1", actor=graduate.user)
-        _pass(graduate, "STEP1", today - datetime.timedelta(days=20))
+    if created:
+        with _days_ago(10):
+            exam_application_create(applicant=student, exam="STEP1", actor=student.user)
     summary.applicants.append(
-        ("graduate@applicant.test", "graduate: Step 1 passed, diploma received, fee owed")
+        ("student@applicant.test", "student: Step 1 applied (permit issued), diploma after graduation")
     )
 
-    verifying, created = _applicant(
-        "verifying@applicant.test", _identity("Rahul", "Deshpande", "F0000580", years_ago)
-    )
-    if created:
-        document_submit(
-            applicant=verifying, kind="diploma", upload=_pdf(), language="en", actor=verifying.user
+    with _days_ago(200):
+        graduate, created = _applicant(
+            "graduate@applicant.test", _identity("Ana María", "Núñez", "F0000123", two_years_ago)
         )
-        for exam, days in [("STEP1", 400), ("STEP2CK", 200), ("STEP2CS", 100)]:
-            exam_application_create(applicant=verifying, exam=exam, actor=verifying.user)
-            _pass(verifying, exam, today - datetime.timedelta(days=days))
-        _pay_all(verifying, "demo-verifying-payment")
+    if created:
+        with _days_ago(190):
+            document_submit(
+                applicant=graduate, kind="diploma", upload=_pdf(), language="es", actor=graduate.user
+            )
+            document_submit(
+                applicant=graduate, kind="translation", upload=_pdf(), language="en", actor=graduate.user
+            )
+        _sit(graduate, "STEP1", applied=185, tested=130)
+    summary.applicants.append(
+        ("graduate@applicant.test", "graduate: Step 1 passed, diploma and translation received, fee owed")
+    )
+
+    with _days_ago(200):
+        verifying, created = _applicant(
+            "verifying@applicant.test", _identity("Rahul", "Deshpande", "F0000580", two_years_ago)
+        )
+    if created:
+        with _days_ago(195):
+            document_submit(
+                applicant=verifying, kind="diploma", upload=_pdf(), language="en", actor=verifying.user
+            )
+        _sit(verifying, "STEP1", applied=190, tested=150)
+        _sit(verifying, "STEP2CK", applied=139, tested=100, score=241)
+        _sit(verifying, "STEP2CS", applied=89, tested=60)
+        with _days_ago(45):
+            _pay_all(verifying, "demo-verifying-payment")
         diploma = Document.objects.get(applicant=verifying, kind=Document.Kind.DIPLOMA)
-        school_verification_request(document=diploma, actor=staff)
+        with _days_ago(20):
+            school_verification_request(document=diploma, actor=staff)
     summary.applicants.append(("verifying@applicant.test", "all exams passed, diploma sent to the school"))
 
-    certified, created = _applicant(
-        "certified@applicant.test", _identity("Mariam", "El-Sayed", "F0000777", years_ago)
-    )
-    if created:
-        document_submit(
-            applicant=certified, kind="diploma", upload=_pdf(), language="en", actor=certified.user
+    with _days_ago(400):
+        certified, created = _applicant(
+            "certified@applicant.test", _identity("Mariam", "El-Sayed", "F0000777", two_years_ago)
         )
-        for exam, days in [("STEP1", 500), ("STEP2CK", 300), ("STEP2CS", 250)]:
-            exam_application_create(applicant=certified, exam=exam, actor=certified.user)
-            _pass(certified, exam, today - datetime.timedelta(days=days))
-        _verify_with_school(certified, staff)
+    if created:
+        with _days_ago(395):
+            document_submit(
+                applicant=certified, kind="diploma", upload=_pdf(), language="en", actor=certified.user
+            )
+        _sit(certified, "STEP1", applied=390, tested=350)
+        _verify_with_school(certified, staff, sent=385, answered=360)
+        _sit(certified, "STEP2CK", applied=335, tested=300, score=236)
+        _sit(certified, "STEP2CS", applied=285, tested=250)
         # Paying last completes the requirements: the certificate follows by itself.
-        _pay_all(certified, "demo-certified-payment")
+        with _days_ago(235):
+            _pay_all(certified, "demo-certified-payment")
     summary.applicants.append(("certified@applicant.test", "certified: certificate issued"))
     summary.certified_usmle_id = certified.usmle_id or ""
 
