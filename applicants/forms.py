@@ -12,6 +12,7 @@ from django_countries import countries
 
 from applicants.models import Applicant, User
 from applicants.services.identity import LOCKED_IDENTITY_FIELDS
+from credentials.forms import DocumentFilesField, MultipleFileInput
 from credentials.models import School
 from credentials.services.documents import APPLICANT_KINDS
 from exams.models import Exam
@@ -320,10 +321,13 @@ class DocumentUploadForm(forms.Form):
     issue_date = forms.DateField(
         label="Issue date shown on the document", required=False, widget=DateInput(), help_text="If shown."
     )
-    file = forms.FileField(
-        label="File",
-        help_text="PDF, JPEG, PNG or TIFF, at most 10 MB. Scan all pages, front and back.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.tif,.tiff"}),
+    file = DocumentFilesField(
+        label="File or files",
+        help_text=(
+            "PDF, JPEG, PNG or TIFF, at most 10 MB each. Scan all pages, front and back: choose several "
+            "files (up to 10) for a document of several pages, and check each page before sending."
+        ),
+        widget=MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.tif,.tiff"}),
     )
 
     def clean_language(self) -> str:

@@ -7,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from .forms import EmailAuthenticationForm
-from .views import account, dashboard, documents, exams, identity, language
+from .views import account, dashboard, document_drafts, documents, exams, identity, language
 
 urlpatterns = [
     path("", account.home, name="home"),
@@ -49,4 +49,16 @@ urlpatterns = [
     path("exams/<int:pk>/permit.pdf", exams.permit_pdf, name="permit_pdf"),
     path("documents/", documents.documents, name="documents"),
     path("documents/<int:pk>/download/", documents.document_download, name="document_download"),
+    path("documents/draft/<uuid:draft_id>/", document_drafts.document_draft, name="document_draft"),
+    path(
+        "documents/draft/<uuid:draft_id>/pages/<int:page>.png",
+        document_drafts.document_draft_page_image,
+        name="document_draft_page",
+    ),
+    path("documents/draft/<uuid:draft_id>/send/", document_drafts.document_draft_send, name="document_draft_send"),
+    path(
+        "documents/draft/<uuid:draft_id>/start-again/",
+        document_drafts.document_draft_start_again,
+        name="document_draft_start_again",
+    ),
 ]

@@ -20,6 +20,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
 from credentials import (
+    admin_drafts,  # noqa: F401 - registers the drafts' admin
     admin_review,
     workbench_queues,  # noqa: F401 - registers the credentials queues
 )

@@ -5,9 +5,35 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from credentials.models import SchoolVerificationRequest
+from credentials.uploads import MAX_PARTS
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class DocumentFilesField(forms.FileField):
+    """One or several files for one document (the pages of a scan, front and back).
+
+    Cleans to a list of uploads, in the order the browser sent them; more than
+    ``MAX_PARTS`` is refused with the form's usual message.
+    """
+
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        files = [f for f in data if f] if isinstance(data, (list, tuple)) else ([data] if data else [])
+        if not files:
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return []
+        if len(files) > MAX_PARTS:
+            raise forms.ValidationError(f"Send at most {MAX_PARTS} files for one document.", code="too_many")
+        return [super(DocumentFilesField, self).clean(f, initial) for f in files]
 
 
 class SchoolAnswerForm(forms.Form):

@@ -126,7 +126,10 @@ class Document(models.Model):
     file = models.FileField(max_length=200)
     content_type = models.CharField(max_length=50, help_text="Detected from the content.")
     size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(max_length=64, help_text="Of the stored (disarmed) file.")
+    # The upload as received is never stored, only this fingerprint of it (several, space-
+    # separated, for a document sent in several files): credentials.uploads.
+    original_sha256 = models.CharField(max_length=650, blank=True)
     original_name = models.CharField(max_length=120, blank=True, help_text="Shown to people only.")
     language = models.CharField(
         max_length=8, default="en", help_text="ISO 639-1 code of the document's language."
@@ -188,6 +191,7 @@ class DocumentEvent(models.Model):
 # School verification (R-ED-8) lives in its own module; importing it here makes
 # its models part of this app's models and migrations.
 from credentials.models_review import ReasonTemplate  # noqa: E402, F401
+from credentials.models_drafts import DocumentDraft  # noqa: E402, F401
 from credentials.models_verification import (  # noqa: E402, F401
     SchoolAnswerReview,
     SchoolVerificationRequest,

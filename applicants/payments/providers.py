@@ -33,6 +33,7 @@ from django.utils.crypto import salted_hmac
 
 from applicants.models import Applicant
 from ecfmg_portal.errors import DomainError
+from ecfmg_portal.security.json_input import UnsafeJSON, bounded_json_loads
 
 logger = logging.getLogger(__name__)
 
@@ -145,8 +146,8 @@ def _event_from_payload(provider: str, payload: Any) -> PaymentEvent:
 
 def _load_json(body: bytes) -> Any:
     try:
-        return json.loads(body)
-    except ValueError as exc:
+        return bounded_json_loads(body)  # also refuses nesting that would be a RecursionError
+    except UnsafeJSON as exc:
         raise WebhookRejected("webhook_malformed", "The event is not valid JSON.") from exc
 
 

@@ -13,9 +13,11 @@ from applicants.models import Applicant
 from applicants.selectors import applicant_journey
 from credentials.models import Document
 from credentials.services.documents import document_submit
+from credentials.uploads import UploadRateLimited
 from ecfmg_portal.errors import DomainError
 
 from .common import applicant_required, show_domain_error
+from .document_drafts import document_draft_start, upload_rate_limited
 
 
 @applicant_required
@@ -32,15 +34,20 @@ def documents(request: HttpRequest, applicant: Applicant) -> HttpResponse:
         (row.kind, row.label) for row in journey.documents if row.may_upload
     ]
     if request.method == "POST" and form.is_valid():
+        files = form.cleaned_data["file"]
         try:
+            if len(files) > 1:  # several pages: assembled into a draft the applicant checks first
+                return document_draft_start(request, applicant, form.cleaned_data)
             document = document_submit(
                 applicant=applicant,
                 kind=form.cleaned_data["kind"],
-                upload=form.cleaned_data["file"],
+                upload=files[0],
                 language=form.cleaned_data["language"],
                 issue_date=form.cleaned_data["issue_date"],
                 actor=request.user,
             )
+        except UploadRateLimited as error:
+            return upload_rate_limited(request, error)
         except DomainError as error:
             show_domain_error(request, error, form)
         else:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
@@ -17,7 +19,7 @@ from applicants.models import Applicant
 from applicants.notifications.services import document_decision_notify
 from certificates.models import Certificate
 from credentials.models import Document, DocumentEvent
-from credentials.uploads import CheckedFile, check_upload
+from credentials.uploads import check_upload, upload_rate_check
 from ecfmg_portal.audit.services import audit_record
 from ecfmg_portal.errors import DomainError
 from ecfmg_portal.events import applicant_status_changed
@@ -128,28 +130,26 @@ def first_application_credentials_missing(*, applicant: Applicant, today: dateti
     return None
 
 
-def _store(applicant: Applicant, checked: CheckedFile) -> str:
-    # Server-generated name: nothing of the client's file name reaches the file system.
-    name = f"documents/{applicant.pk}/{uuid.uuid4().hex}.{checked.extension}"
-    return default_storage.save(name, ContentFile(checked.content))
+def stored_name(applicant: Applicant, extension: str) -> str:
+    """Server-generated: nothing of the client's file name reaches the file system."""
+    return f"documents/{applicant.pk}/{uuid.uuid4().hex}.{extension}"
 
 
-def _display_name(upload: UploadedFile) -> str:
-    raw = (upload.name or "document").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
-    return get_valid_filename(raw)[:120] or "document"
+def display_name(raw_name: str | None, *, extension: str) -> str:
+    """The client's file name made safe to show; a name that cleans to nothing
+    (``€€€``, ``()``) gets a server-made one instead of an error."""
+    raw = (raw_name or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    try:
+        cleaned = get_valid_filename(raw)[:120]
+    except SuspiciousFileOperation:
+        cleaned = ""
+    return cleaned if cleaned.strip("._-") else f"document.{extension}"
 
 
-def document_submit(
-    *,
-    applicant: Applicant,
-    kind: str,
-    upload: UploadedFile | None,
-    language: str = "en",
-    issue_date: datetime.date | None = None,
-    actor: Any = None,
-) -> Document:
-    """Accept an applicant's upload. It replaces any earlier current document of
-    the same kind that is not yet verified; a verified one cannot be replaced."""
+def document_fields_check(
+    *, applicant: Applicant, kind: str, language: str, issue_date: datetime.date | None
+) -> str:
+    """Refuse what the rules refuse before any file is looked at; the normalised language."""
     today = timezone.localdate()
     refusal = document_submission_refusal(applicant=applicant, kind=kind, today=today)
     if refusal:
@@ -163,9 +163,71 @@ def document_submit(
         raise DomainError("invalid_language", "The translation must be in English.", field="language")
     if issue_date is not None and issue_date > today:
         raise DomainError("invalid_issue_date", "The issue date cannot be in the future.", field="issue_date")
+    return language
+
+
+def upload_allowance_spend(*, actor: Any, files: int = 1) -> None:
+    """An applicant's uploads count against the hourly allowance (every attempt)."""
+    if getattr(actor, "is_authenticated", False):
+        upload_rate_check(user_id=actor.pk, joined_at=actor.date_joined.timestamp(), files=files)
+
+
+def document_submit(
+    *,
+    applicant: Applicant,
+    kind: str,
+    upload: UploadedFile | None,
+    language: str = "en",
+    issue_date: datetime.date | None = None,
+    actor: Any = None,
+) -> Document:
+    """Accept an applicant's upload, disarmed (``credentials.uploads``). It replaces
+    any earlier current document of the same kind that is not yet verified; a
+    verified one cannot be replaced."""
+    language = document_fields_check(applicant=applicant, kind=kind, language=language, issue_date=issue_date)
+    upload_allowance_spend(actor=actor)
     checked = check_upload(upload)
     assert upload is not None
-    stored_name = ""
+    return document_record(
+        applicant=applicant,
+        kind=kind,
+        stored=StoredFile(
+            content=checked.content,
+            content_type=checked.content_type,
+            extension=checked.extension,
+            sha256=checked.sha256,
+            original_sha256=checked.original_sha256,
+            original_name=display_name(upload.name, extension=checked.extension),
+        ),
+        language=language,
+        issue_date=issue_date,
+        actor=actor,
+    )
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A disarmed file ready to be kept, with the fingerprint of what was received."""
+
+    content: bytes
+    content_type: str
+    extension: str
+    sha256: str
+    original_sha256: str
+    original_name: str
+
+
+def document_record(
+    *,
+    applicant: Applicant,
+    kind: str,
+    stored: StoredFile,
+    language: str,
+    issue_date: datetime.date | None,
+    actor: Any,
+) -> Document:
+    """Store the disarmed file and its row in one step: a rolled-back row leaves no file."""
+    name = ""
     try:
         with transaction.atomic():
             previous = list(
@@ -182,17 +244,18 @@ def document_submit(
                     "This document is being verified or already verified; contact ECFMG to change it.",
                     field="kind",
                 )
-            stored_name = _store(applicant, checked)
+            name = default_storage.save(stored_name(applicant, stored.extension), ContentFile(stored.content))
             for old in previous:
                 _transition(old, Document.Status.REPLACED, actor=actor, note="Replaced by a new upload.")
             document = Document.objects.create(
                 applicant=applicant,
                 kind=kind,
-                file=stored_name,
-                content_type=checked.content_type,
-                size=checked.size,
-                sha256=checked.sha256,
-                original_name=_display_name(upload),
+                file=name,
+                content_type=stored.content_type,
+                size=len(stored.content),
+                sha256=stored.sha256,
+                original_sha256=stored.original_sha256,
+                original_name=stored.original_name,
                 language=language,
                 issue_date=issue_date,
             )
@@ -206,8 +269,8 @@ def document_submit(
             applicant_status_changed(applicant_id=applicant.pk, cause="document.received")
     except BaseException:
         # The row was rolled back: the file it would have pointed to must not stay behind.
-        if stored_name:
-            default_storage.delete(stored_name)
+        if name:
+            default_storage.delete(name)
         raise
     return document
 

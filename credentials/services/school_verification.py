@@ -339,6 +339,7 @@ def school_verification_answer(
                 content_type=checked.content_type,
                 size=checked.size,
                 sha256=checked.sha256,
+                original_sha256=checked.original_sha256,
                 original_name=f"final-transcript-from-school.{checked.extension}",
             )
             DocumentEvent.objects.create(

@@ -66,3 +66,34 @@ class DatabaseUnavailableMiddleware:
         response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
         add_never_cache_headers(response)
         return response
+
+
+# C0 controls and DEL. A NUL reaching PostgreSQL is a 500 ("A string literal cannot
+# contain NUL"); other controls in a path or a query are never legitimate either.
+_CONTROL = frozenset(chr(code) for code in [*range(0x00, 0x20), 0x7F])
+
+
+def _has_control(text: str) -> bool:
+    return not _CONTROL.isdisjoint(text)
+
+
+class RefuseControlCharactersMiddleware:
+    """A path or query parameter holding a control character is a 400 before any view
+    runs: ``/verify/%00/`` and ``?q=%00`` reached the database and answered 500."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = request.GET
+        if _has_control(request.path) or any(
+            _has_control(key) or any(_has_control(value) for value in query.getlist(key)) for key in query
+        ):
+            return _bad_request(request, "The address holds a character that is not allowed.")
+        return self.get_response(request)
+
+
+def _bad_request(request: HttpRequest, detail: str) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "invalid_request", "detail": detail}, status=400)
+    return HttpResponse(detail, status=400, content_type="text/plain; charset=utf-8")

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A NUL or other control character in the path or query: 400 before anything reads it.
+    "ecfmg_portal.security.middleware.RefuseControlCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After sessions, before CommonMiddleware (Django's order): cookie, then Accept-Language.
@@ -323,7 +325,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": [],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # Depth-bounded, NUL-free JSON: a body nested 1,000 deep is a 400, not a RecursionError.
+    "DEFAULT_PARSER_CLASSES": ["ecfmg_portal.security.json_input.BoundedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "UNAUTHENTICATED_USER": None,
     "EXCEPTION_HANDLER": "ecfmg_portal.api.exception_handler",
@@ -365,6 +368,13 @@ UPLOAD_MAX_BYTES = env.integer("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_PERMISSIONS = 0o640
+# Every upload is checked and disarmed in a child process with these hard limits
+# (credentials.sandbox): a hostile file costs one child, never a web worker.
+UPLOAD_SANDBOX_CPU_SECONDS = env.integer("UPLOAD_SANDBOX_CPU_SECONDS", default=10)
+UPLOAD_SANDBOX_MEMORY_MB = env.integer("UPLOAD_SANDBOX_MEMORY_MB", default=1024)
+UPLOAD_SANDBOX_WALL_SECONDS = env.integer("UPLOAD_SANDBOX_WALL_SECONDS", default=20)
+# Files one applicant account may send per clock hour, counted in the shared cache.
+UPLOADS_PER_HOUR = env.integer("UPLOADS_PER_HOUR", default=30)
 
 # Content-Security-Policy (django-csp 4): no inline script anywhere.
 CONTENT_SECURITY_POLICY = {

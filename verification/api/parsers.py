@@ -1,4 +1,5 @@
-"""JSON only, and small: a body over ``settings.API_MAX_BODY_BYTES`` is refused with 413."""
+"""JSON only, small and shallow: a body over ``settings.API_MAX_BODY_BYTES`` is refused with 413,
+one nested too deeply or holding a NUL with 400 (``ecfmg_portal.security.json_input``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from django.conf import settings
 from rest_framework import status
 from rest_framework.exceptions import APIException
 from rest_framework.negotiation import BaseContentNegotiation, DefaultContentNegotiation
-from rest_framework.parsers import JSONParser
+
+from ecfmg_portal.security.json_input import BoundedJSONParser
 
 
 class RequestBodyTooLarge(APIException):
@@ -20,7 +22,7 @@ class RequestBodyTooLarge(APIException):
         super().__init__(f"The request body is larger than {settings.API_MAX_BODY_BYTES} bytes.")
 
 
-class LimitedJSONParser(JSONParser):
+class LimitedJSONParser(BoundedJSONParser):
     def parse(self, stream: IO[Any], media_type: str | None = None, parser_context: Any = None) -> Any:
         limit = settings.API_MAX_BODY_BYTES
         request = (parser_context or {}).get("request")
