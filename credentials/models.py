@@ -190,8 +190,8 @@ class DocumentEvent(models.Model):
 
 # School verification (R-ED-8) lives in its own module; importing it here makes
 # its models part of this app's models and migrations.
-from credentials.models_review import ReasonTemplate  # noqa: E402, F401
 from credentials.models_drafts import DocumentDraft  # noqa: E402, F401
+from credentials.models_review import ReasonTemplate  # noqa: E402, F401
 from credentials.models_verification import (  # noqa: E402, F401
     SchoolAnswerReview,
     SchoolVerificationRequest,

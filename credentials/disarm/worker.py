@@ -33,6 +33,23 @@ def _render(params: dict[str, Any], blobs: list[bytes]) -> tuple[dict[str, Any],
     return {"pages": len(pngs)}, pngs
 
 
+def _disarm(params: dict[str, Any], blobs: list[bytes]) -> tuple[dict[str, Any], list[bytes]]:
+    from credentials.disarm.files import disarm_file
+
+    result = disarm_file(blobs[0], max_pages=int(params["max_pages"]))
+    return result.header(), [result.content]
+
+
+def _assemble(params: dict[str, Any], blobs: list[bytes]) -> tuple[dict[str, Any], list[bytes]]:
+    """Several files of one document: disarmed, joined, and a thumbnail of each page."""
+    from credentials.disarm.files import assemble_files
+    from credentials.disarm.render import render_pages
+
+    pdf, pages = assemble_files(blobs, max_pages=int(params["max_pages"]))
+    thumbnails = render_pages(pdf, width_px=int(params["thumbnail_width_px"]), max_pages=pages)
+    return {"pages": pages}, [pdf, *thumbnails]
+
+
 def _sleep(params: dict[str, Any], blobs: list[bytes]) -> tuple[dict[str, Any], list[bytes]]:
     """Test hooks: prove the limits hold (spin the CPU, allocate, or sleep past the wall clock)."""
     what = params.get("what")
@@ -50,6 +67,8 @@ def _sleep(params: dict[str, Any], blobs: list[bytes]) -> tuple[dict[str, Any], 
 
 OPERATIONS: dict[str, Operation] = {
     "render": _render,
+    "disarm": _disarm,
+    "assemble": _assemble,
     "selftest": _sleep,
 }
 

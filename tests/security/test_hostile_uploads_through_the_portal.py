@@ -1,8 +1,12 @@
-"""The hostile corpus sent through the applicant's real upload page: refused with the
-message, nothing stored, nothing recorded. A path in the file name reaches nothing."""
+"""The hostile corpora sent through the applicant's real upload page: refused with the
+message, nothing stored, nothing recorded; or, for active content, stored only as the
+disarmed copy, which is all that is ever served. A path in the file name reaches
+nothing; a name that cleans to nothing gets a server-made one; uploads per account
+are rate-limited."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -17,10 +21,11 @@ from applicants.tests.factories import ApplicantFactory
 from credentials.models import Document
 from ecfmg_portal.audit.models import AuditEntry
 
-from .hostile_files import Hostile, corpus, huge, plain_pdf
+from .hostile_files import Disarmable, Hostile, budget_corpus, corpus, disarm_corpus, huge, plain_pdf
 
 pytestmark = pytest.mark.django_db
-CORPUS = corpus()
+CORPUS = [*corpus(), *budget_corpus()]
+DISARM = disarm_corpus()
 
 
 @pytest.fixture
@@ -114,3 +119,51 @@ def test_download_is_an_attachment_with_nosniff(applicant_client):
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.parametrize("case", DISARM, ids=[c.label for c in DISARM])
+def test_active_content_is_stored_and_served_only_disarmed(case: Disarmable, applicant_client, settings):
+    applicant, client = applicant_client
+    response = _post(client, SimpleUploadedFile(case.name, case.content))
+    assert response.status_code == 302
+    document = Document.objects.get(applicant=applicant)
+    assert document.original_sha256 == hashlib.sha256(case.content).hexdigest()
+    assert document.content_type == case.mime
+    # One file on disk: the disarmed copy; the original is not kept anywhere.
+    (stored,) = _stored_files(settings)
+    kept = stored.read_bytes()
+    assert kept != case.content
+    assert document.sha256 == hashlib.sha256(kept).hexdigest()
+    for forbidden in case.forbidden:
+        assert forbidden not in kept
+    served = b"".join(client.get(reverse("document_download", args=[document.pk])).streaming_content)
+    assert served == kept
+
+
+@pytest.mark.parametrize("client_name", ["€€€", "()", "...", "€€€.pdf"])
+def test_a_file_name_that_cleans_to_nothing_gets_a_server_made_name(client_name, applicant_client):
+    applicant, client = applicant_client
+    response = _post(client, SimpleUploadedFile(client_name, plain_pdf()))
+    assert response.status_code == 302
+    document = Document.objects.get(applicant=applicant)
+    assert document.original_name in ("document.pdf", ".pdf") or document.original_name.endswith(".pdf")
+    assert document.original_name.strip("._-")
+    download = client.get(reverse("document_download", args=[document.pk]))
+    assert download.status_code == 200
+
+
+def test_uploads_are_rate_limited_per_account_with_a_clear_message(applicant_client, settings):
+    settings.UPLOADS_PER_HOUR = 2
+    applicant, client = applicant_client
+    for _ in range(2):
+        assert _post(client, SimpleUploadedFile("d.pdf", plain_pdf())).status_code == 302
+    refused = _post(client, SimpleUploadedFile("d.pdf", plain_pdf()))
+    assert refused.status_code == 429
+    assert b"the most files we accept in one hour (2)" in refused.content
+    assert b"try again in" in refused.content
+    assert Document.objects.filter(applicant=applicant).count() == 2
+    # Another account is not affected.
+    other = ApplicantFactory()
+    other_client = Client()
+    other_client.force_login(other.user)
+    assert _post(other_client, SimpleUploadedFile("d.pdf", plain_pdf())).status_code == 302
