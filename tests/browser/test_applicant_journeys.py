@@ -103,7 +103,8 @@ def test_a_graduate_signs_up_gets_an_id_uploads_the_diploma_and_applies(page: An
 
     # 6. Apply for Step 1: the eligibility period opens, the fee is on the balance.
     _nav(page, "Exams")
-    page.get_by_role("button", name=re.compile(r"Apply for USMLE Step 1 ")).click()
+    page.get_by_role("link", name="Apply for USMLE Step 1").click()  # the fee and period first
+    page.get_by_role("button", name="Apply and add $1,000.00 to my balance").click()
     assert "You applied for USMLE Step 1" in page.inner_text("main")
     assert ExamApplication.objects.filter(applicant__usmle_id=usmle_id).count() == 1
     _nav(page, "Dashboard")
@@ -120,7 +121,8 @@ def test_a_student_applies_before_graduating_and_is_told_when_to_send_the_diplom
     assert student.usmle_id in page.inner_text("[data-testid=usmle-id]")
 
     _nav(page, "Exams")
-    page.get_by_role("button", name=re.compile(r"Apply for USMLE Step 1 ")).click()
+    page.get_by_role("link", name="Apply for USMLE Step 1").click()  # the fee and period first
+    page.get_by_role("button", name="Apply and add $1,000.00 to my balance").click()
     assert "You applied for USMLE Step 1" in page.inner_text("main")
 
     _nav(page, "Documents")
