@@ -20,6 +20,8 @@ install: $(STAMP)
 migrate: install
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput -v0
+	# R-VE-4: the development CA and PDF signing certificate under var/signing, and the issuer key.
+	$(BIN)/python manage.py ensure_signing_keys
 
 demo: migrate
 	SITE_URL=$(SITE_URL) $(BIN)/python manage.py seed_demo

@@ -19,10 +19,9 @@ from applicants.tests.factories import UserFactory
 from certificates.credential import ATTACHMENT_NAME
 from certificates.issuer import issuer_did, issuer_key_active
 from certificates.models import Certificate
-from certificates.services import certificate_issue_if_eligible, certificate_revoke
+from certificates.services import certificate_revoke
 from certificates.signing.data_integrity import add_proof
 from certificates.signing.pdf import open_untrusted_pdf, pdf_signature_check
-from certificates.tests.factories import applicant_with
 from certificates.trust_sources import PortalSources
 from certificates.verifier import (
     ALTERED,
@@ -34,26 +33,6 @@ from certificates.verifier import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def issue(django_capture_on_commit_callbacks):
-    """Issue a real certificate: rendered, credential signed, PDF signed (eager tasks)."""
-
-    def issue_one(**applicant_fields) -> Certificate:
-        applicant = applicant_with(**applicant_fields)
-        with django_capture_on_commit_callbacks(execute=True):
-            certificate = certificate_issue_if_eligible(applicant_id=applicant.pk)
-        assert certificate is not None
-        certificate.refresh_from_db()
-        return certificate
-
-    return issue_one
-
-
-@pytest.fixture
-def certificate(issue):
-    return issue(given_names="María José", last_name="Núñez-García")
 
 
 @pytest.fixture
