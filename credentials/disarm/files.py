@@ -12,10 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from credentials.disarm.assemble import image_pdf, join_pdfs
 from credentials.disarm.errors import Refusal
-from credentials.disarm.images import CleanImage, disarm_image
-from credentials.disarm.pdf import disarm_pdf
 
 _MAGIC = (
     (b"%PDF-", "pdf"),
@@ -48,19 +45,33 @@ def _kind(data: bytes) -> str:
 
 
 def disarm_file(data: bytes, *, max_pages: int) -> Disarmed:
+    # Libraries are imported only for the kind of file at hand, so that refusing a hostile
+    # PDF at the bounded scan costs the child no Pillow, img2pdf or pikepdf start-up.
     if _kind(data) == "pdf":
-        content, pages = disarm_pdf(data, max_pages=max_pages)
+        from credentials.disarm.pdf_budget import scan_pdf
+
+        scan_pdf(data)  # before pikepdf is even imported
+        from credentials.disarm.pdf import rewrite_pdf
+
+        content, pages = rewrite_pdf(data, max_pages=max_pages)
         return Disarmed(content, "application/pdf", "pdf", pages)
+    from credentials.disarm.images import disarm_image
+
     frames = disarm_image(data, max_pages=max_pages).frames
     if len(frames) == 1:
         (frame,) = frames
         return Disarmed(frame.content, frame.mime, frame.extension, 1)
+    from credentials.disarm.assemble import image_pdf, join_pdfs
+
     content, pages = join_pdfs([image_pdf(frame) for frame in frames], max_pages=max_pages)
     return Disarmed(content, "application/pdf", "pdf", pages)
 
 
 def assemble_files(files: list[bytes], *, max_pages: int) -> tuple[bytes, int]:
     """Each file disarmed, then all of them as one PDF; a refusal names the file by its position."""
+    from credentials.disarm.assemble import image_pdf, join_pdfs
+    from credentials.disarm.images import CleanImage
+
     parts = []
     pages = 0
     for number, data in enumerate(files, start=1):

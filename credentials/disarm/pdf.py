@@ -111,6 +111,11 @@ MAX_WALK = 200_000
 def disarm_pdf(data: bytes, *, max_pages: int, budget: PdfBudget | None = None) -> tuple[bytes, int]:
     """The disarmed PDF and its page count; ``Refusal`` if it cannot be made safe."""
     scan_pdf(data, budget)
+    return rewrite_pdf(data, max_pages=max_pages)
+
+
+def rewrite_pdf(data: bytes, *, max_pages: int) -> tuple[bytes, int]:
+    """The rewriting step alone, for a file that has already passed ``scan_pdf``."""
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
             if pdf.is_encrypted:

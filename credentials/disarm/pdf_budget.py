@@ -90,6 +90,9 @@ def scan_pdf(data: bytes, budget: PdfBudget | None = None) -> Spent:
     scanner = _Scanner(budget or PdfBudget())
     if b"/Encrypt" in data:
         raise Refusal("upload_pdf_encrypted", "The PDF is password-protected; upload it without a password.")
+    # Counted in C before the walk: " obj" opens every indirect object.
+    if data.count(b" obj") > scanner.budget.max_objects * 5 // 4:
+        raise scanner._too_complex("objects")
     scanner.walk(data, in_object_stream=False)
     if scanner.spent.objects == 0:
         raise Refusal("upload_damaged", "The PDF could not be read; it may be damaged.")
@@ -124,10 +127,10 @@ class _Scanner:
         """Before walking decoded objects one token at a time, bound what the walk could
         meet with counts done in C: a file of a few hundred thousand tiny arrays is refused
         here without a Python loop over them. Brackets inside strings are counted too, so
-        the bound allows twice the budget."""
+        the bound allows a quarter more than the budget."""
         self._syntax(decoded)
         brackets = decoded.count(b"[") + decoded.count(b"<<")
-        if self.spent.containers + brackets > 2 * self.budget.max_containers:
+        if self.spent.containers + brackets > self.budget.max_containers * 5 // 4:
             raise self._too_complex("containers")
         if decoded.count(b"(") > self.budget.max_steps:
             raise self._too_complex("strings")
@@ -203,6 +206,8 @@ class _Scanner:
                 pos += 1
             elif char == b"(":
                 level += 1
+                if level > self.budget.max_depth:
+                    raise self._too_complex("string nesting")
             else:
                 level -= 1
         return pos

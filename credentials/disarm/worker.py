@@ -73,6 +73,19 @@ OPERATIONS: dict[str, Operation] = {
 }
 
 
+def _peak_rss_bytes() -> int:
+    """This process's own peak resident memory. ``ru_maxrss`` would report the parent's
+    peak from before ``exec`` on Linux; ``VmHWM`` belongs to this program alone."""
+    try:
+        with open("/proc/self/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
 def main() -> None:
     _set_limits(int(sys.argv[2]), int(sys.argv[3]))
     from credentials.disarm.errors import Refusal
@@ -90,7 +103,6 @@ def main() -> None:
     except MemoryError:
         blobs = []
         header = {"ok": False, "code": "memory", "message": ""}
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    header["peak_rss_bytes"] = peak_kib * 1024
+    header["peak_rss_bytes"] = _peak_rss_bytes()
     sys.stdout.buffer.write(encode_message(header, blobs))
     sys.stdout.buffer.flush()

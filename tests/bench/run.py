@@ -40,6 +40,7 @@ from .pages import bench_pages  # noqa: E402
 from .pdf import bench_pdf  # noqa: E402
 from .signing import bench_signing  # noqa: E402
 from .sweep import bench_sweep  # noqa: E402
+from .uploads import bench_uploads  # noqa: E402
 
 BENCHMARKS: dict[str, Callable[[], BenchResult]] = {
     "sweep": bench_sweep,
@@ -48,6 +49,7 @@ BENCHMARKS: dict[str, Callable[[], BenchResult]] = {
     "pdf": bench_pdf,
     "signing": bench_signing,
     "eras": bench_eras,
+    "uploads": bench_uploads,
 }
 
 

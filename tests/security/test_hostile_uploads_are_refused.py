@@ -121,9 +121,10 @@ def test_missing_file_is_refused():
 
 
 def test_a_check_that_overruns_its_memory_limit_is_a_refusal_and_the_worker_carries_on(settings):
-    settings.UPLOAD_SANDBOX_MEMORY_MB = 48  # too little for the child even to load its libraries
+    # A 36-megapixel scan is within the pixel limit but needs over 100 MB to decode.
+    settings.UPLOAD_SANDBOX_MEMORY_MB = 80
     with pytest.raises(DomainError) as refused:
-        _check(multi_page_pdf(1))
+        _check(png_bytes(6000, 6000), "scan.png")
     assert refused.value.code == "upload_too_complex"
     assert "Scan the paper document again" in refused.value.message
 
