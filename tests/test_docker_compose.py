@@ -79,3 +79,30 @@ def test_the_web_health_check_url_exists(compose: dict[str, Any]) -> None:
     check = " ".join(compose["services"]["web"]["healthcheck"]["test"])
     assert reverse("healthz") in check
     assert (ROOT / "Dockerfile").exists()
+
+
+def test_no_forwarded_header_is_trusted_without_a_proxy_in_front(compose: dict[str, Any]) -> None:
+    # Issue 11: either ship the proxy or trust no X-Forwarded-For entry at all.
+    has_proxy = any(
+        any(word in str(service.get("image", "")) for word in ("nginx", "traefik", "caddy", "haproxy"))
+        for service in compose["services"].values()
+    )
+    for name in ("web", "worker", "beat"):
+        count = int(compose["services"][name]["environment"].get("TRUSTED_PROXY_COUNT", 1))
+        assert count == (1 if has_proxy else 0), name
+
+
+def test_the_application_does_not_connect_as_the_table_owner(compose: dict[str, Any]) -> None:
+    owner = compose["services"]["db"]["environment"]["POSTGRES_USER"]
+    init = compose["services"]["db"]["volumes"]
+    script = next(v.split(":")[0] for v in init if "docker-entrypoint-initdb.d" in v)
+    assert (ROOT / script).exists()
+    app_role = "portal_app"
+    assert f"CREATE ROLE {app_role}" in (ROOT / script).read_text()
+    for name in ("web", "worker", "beat"):
+        env = compose["services"][name]["environment"]
+        assert env["DATABASE_URL"].startswith(f"postgres://{app_role}:")
+        assert env["MIGRATE_DATABASE_URL"].startswith(f"postgres://{owner}:")
+    assert "DATABASE_URL=$$MIGRATE_DATABASE_URL python manage.py migrate" in " ".join(
+        compose["services"]["web"]["command"].split()
+    )

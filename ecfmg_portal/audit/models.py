@@ -1,7 +1,8 @@
 """The append-only, hash-chained audit trail.
 
-Each entry stores the SHA-256 of its own content plus the previous entry's hash,
-so an edited, deleted or reordered entry breaks the chain
+Each entry stores an HMAC-SHA256 (keyed by ``AUDIT_HMAC_KEY``, kept outside the
+database) of every one of its fields plus the previous entry's hash, so an edited,
+deleted, reordered or forged entry breaks the chain
 (``manage.py verify_audit_log``). Entries hold identifiers and changed field
 names/values of business state; personal data is referenced by id, not copied.
 """
@@ -12,6 +13,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+
+# How an entry's link is computed. Entries written before the chain was keyed keep the
+# plain SHA-256 they were written with (they cannot be rewritten: append-only).
+SCHEME_SHA256 = "sha256"
+SCHEME_HMAC = "hmac-sha256"
 
 
 class AppendOnlyQuerySet(models.QuerySet["AuditEntry"]):
@@ -42,6 +48,7 @@ class AuditEntry(models.Model):
     after = models.JSONField(default=dict, editable=False)
     previous_hash = models.CharField(max_length=64, editable=False)
     entry_hash = models.CharField(max_length=64, unique=True, editable=False)
+    scheme = models.CharField(max_length=20, default=SCHEME_SHA256, editable=False)
 
     objects = AppendOnlyQuerySet.as_manager()
 

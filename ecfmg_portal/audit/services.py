@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from .models import AuditEntry
+from .models import SCHEME_HMAC, AuditEntry
 
 GENESIS_HASH = "0" * 64
 # One row that every writer locks, so two transactions never chain onto the same tail.
@@ -22,35 +24,62 @@ def _canonical(value: Any) -> Any:
     return json.loads(json.dumps(value, sort_keys=True, default=str))
 
 
+def audit_mac_key() -> bytes:
+    """The chain's key (``AUDIT_HMAC_KEY``), held outside the database: whoever can write
+    the table but not read the environment cannot compute a valid link."""
+    return str(settings.AUDIT_HMAC_KEY).encode()
+
+
 def entry_digest(
     *,
     sequence: int,
     at: str,
     actor_id: int | None,
+    actor_label: str = "",
     action: str,
     object_type: str,
     object_id: str,
     before: Mapping[str, Any],
     after: Mapping[str, Any],
     previous_hash: str,
+    scheme: str = SCHEME_HMAC,
 ) -> str:
-    payload = json.dumps(
-        {
-            "sequence": sequence,
-            "at": at,
-            "actor": actor_id,
-            "action": action,
-            "object_type": object_type,
-            "object_id": object_id,
-            "before": before,
-            "after": after,
-            "previous": previous_hash,
-        },
-        sort_keys=True,
-        separators=(",", ":"),
-        default=str,
+    """The entry's link: HMAC-SHA256 over every field (``SCHEME_HMAC``), or, for entries
+    written before the key existed, the plain SHA-256 without ``actor_label``."""
+    fields: dict[str, Any] = {
+        "sequence": sequence,
+        "at": at,
+        "actor": actor_id,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "before": before,
+        "after": after,
+        "previous": previous_hash,
+    }
+    if scheme == SCHEME_HMAC:
+        fields["actor_label"] = actor_label
+        fields["scheme"] = scheme
+    payload = json.dumps(fields, sort_keys=True, separators=(",", ":"), default=str).encode()
+    if scheme == SCHEME_HMAC:
+        return hmac.new(audit_mac_key(), payload, hashlib.sha256).hexdigest()
+    return hashlib.sha256(payload).hexdigest()
+
+
+def _digest_of(entry: AuditEntry) -> str:
+    return entry_digest(
+        sequence=entry.sequence,
+        at=entry.at.isoformat(),
+        actor_id=entry.actor_id,
+        actor_label=entry.actor_label,
+        action=entry.action,
+        object_type=entry.object_type,
+        object_id=entry.object_id,
+        before=entry.before,
+        after=entry.after,
+        previous_hash=entry.previous_hash,
+        scheme=entry.scheme,
     )
-    return hashlib.sha256(payload.encode()).hexdigest()
 
 
 def audit_record(
@@ -74,33 +103,22 @@ def audit_record(
         last = AuditEntry.objects.order_by("-sequence").values("sequence", "entry_hash").first()
         sequence = (last["sequence"] + 1) if last else 1
         previous_hash = last["entry_hash"] if last else GENESIS_HASH
-        at = timezone.now()
-        object_type = obj._meta.label_lower
-        object_id = str(obj.pk)
-        digest = entry_digest(
+        entry = AuditEntry(
             sequence=sequence,
-            at=at.isoformat(),
-            actor_id=actor_id,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            before=before_data,
-            after=after_data,
-            previous_hash=previous_hash,
-        )
-        return AuditEntry.objects.create(
-            sequence=sequence,
-            at=at,
+            at=timezone.now(),
             actor_id=actor_id,
             actor_label=_actor_label(actor, actor_id),
             action=action,
-            object_type=object_type,
-            object_id=object_id,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
             before=before_data,
             after=after_data,
             previous_hash=previous_hash,
-            entry_hash=digest,
+            scheme=SCHEME_HMAC,
         )
+        entry.entry_hash = _digest_of(entry)
+        entry.save()
+        return entry
 
 
 def _actor_label(actor: Any, actor_id: int | None) -> str:
@@ -136,17 +154,7 @@ def audit_verify_chain(entries: Iterable[AuditEntry] | None = None) -> list[Chai
             )
         if entry.previous_hash != previous_hash:
             problems.append(ChainProblem(entry.sequence, "does not link to the entry before it"))
-        digest = entry_digest(
-            sequence=entry.sequence,
-            at=entry.at.isoformat(),
-            actor_id=entry.actor_id,
-            action=entry.action,
-            object_type=entry.object_type,
-            object_id=entry.object_id,
-            before=entry.before,
-            after=entry.after,
-            previous_hash=entry.previous_hash,
-        )
+        digest = _digest_of(entry)
         if digest != entry.entry_hash:
             problems.append(ChainProblem(entry.sequence, "content was edited after it was written"))
         previous_hash = entry.entry_hash

@@ -8,6 +8,7 @@ start with a message naming the variable (see ``ecfmg_portal.env``).
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import django_stubs_ext
@@ -25,6 +26,12 @@ env = Env()
 
 DEBUG = env.boolean("DEBUG", default=False)
 SECRET_KEY = env.string("SECRET_KEY", default="dev-insecure-key-change-me-" + "x" * 30)
+# The audit chain's HMAC key (ecfmg_portal/audit): kept in the environment, never in the
+# database, so database access alone cannot forge a link. The development default is
+# derived from the (development) SECRET_KEY and marked as such; production refuses it.
+AUDIT_HMAC_KEY = env.string("AUDIT_HMAC_KEY", default="") or (
+    "dev-only-" + hashlib.sha256(f"audit-chain:{SECRET_KEY}".encode()).hexdigest()
+)
 ALLOWED_HOSTS = env.strings("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.strings("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.url("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -266,6 +273,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 CELERY_BEAT_SCHEDULE["outbox-resend"] = {
     "task": "ecfmg_portal.outbox.tasks.outbox_resend_task",
     "schedule": 60,
+}
+# The audit chain's head, copied out of the table (to the log and to file storage), so
+# cutting the newest entries is caught by verify_audit_log (docs/security.md).
+AUDIT_HEAD_PREFIX = env.string("AUDIT_HEAD_PREFIX", default="audit-heads/")
+CELERY_BEAT_SCHEDULE["audit-head-record"] = {
+    "task": "ecfmg_portal.audit.tasks.audit_head_record_task",
+    "schedule": env.integer("AUDIT_HEAD_RECORD_SECONDS", default=15 * 60),
 }
 # Certificates (R-CE-1): re-assess applicants without a certificate, in case a trigger was lost.
 CELERY_BEAT_SCHEDULE["certificates-sweep"] = {

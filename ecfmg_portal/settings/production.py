@@ -37,6 +37,14 @@ if any(len(key) < 50 for key in SECRET_KEY_FALLBACKS):
     raise ImproperlyConfigured(
         "Environment variable SECRET_KEY_FALLBACKS is malformed: expected comma-separated keys of 50+ characters."
     )
+# The audit chain's key lives outside the database (docs/security.md); never the derived
+# development key, never the SECRET_KEY (rotating that must not break the chain).
+AUDIT_HMAC_KEY = env.string("AUDIT_HMAC_KEY", default="")
+if len(AUDIT_HMAC_KEY) < 32 or AUDIT_HMAC_KEY.startswith("dev-only-") or AUDIT_HMAC_KEY == SECRET_KEY:
+    raise ImproperlyConfigured(
+        "Environment variable AUDIT_HMAC_KEY is required in production: a random value of 32+ characters, "
+        "not the SECRET_KEY."
+    )
 ALLOWED_HOSTS = env.strings("ALLOWED_HOSTS", default=[])
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Environment variable ALLOWED_HOSTS is required in production.")

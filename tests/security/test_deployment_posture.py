@@ -34,6 +34,7 @@ def production_env(**overrides: str) -> dict[str, str]:
         "STRIPE_SECRET_KEY": "sk_live_" + secrets.token_hex(24),
         "STRIPE_WEBHOOK_SECRET": "whsec_" + secrets.token_hex(24),
         "CACHE_URL": "redis://127.0.0.1:6379/3",
+        "AUDIT_HMAC_KEY": secrets.token_urlsafe(48),
         **_pdf_signing_env(),
     }
     env.update(overrides)
