@@ -14,11 +14,14 @@ revocation lookups, no URLs from the file.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -39,6 +42,19 @@ from pyhanko_certvalidator import ValidationContext
 from .pdf_keys import pdf_signing_material
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def _outside_event_loop(fn: Callable[[], T]) -> T:
+    """pyHanko's synchronous API calls ``asyncio.run``, which refuses to run inside a
+    running loop (an ASGI server, a test driving a browser): then use a short-lived thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn).result()
+
 
 SIGNATURE_FIELD = "ECFMGSignature"
 # (x1, y1, x2, y2) in PDF points from the bottom-left corner of the page.
@@ -114,11 +130,13 @@ def sign_pdf(
         stamp_style=stamp,
         new_field_spec=field_spec,
     )
-    output = pdf_signer.sign_pdf(
-        writer,
-        appearance_text_params={"signer": material.signer_name},
-        # A fixed reservation spares pyHanko a dummy signature to measure the size.
-        bytes_reserved=TSA_RESERVED_BYTES if settings.PDF_SIGNING_TSA_URL else RESERVED_BYTES,
+    output = _outside_event_loop(
+        lambda: pdf_signer.sign_pdf(
+            writer,
+            appearance_text_params={"signer": material.signer_name},
+            # A fixed reservation spares pyHanko a dummy signature to measure the size.
+            bytes_reserved=TSA_RESERVED_BYTES if settings.PDF_SIGNING_TSA_URL else RESERVED_BYTES,
+        )
     )
     return bytes(output.getvalue())
 
@@ -217,7 +235,9 @@ def pdf_signature_check(reader: PdfFileReader, data: bytes) -> PdfSignatureCheck
     if not _container_is_exact(embedded, data):
         return PdfSignatureCheck(signed=True, reader=reader)
     try:
-        status: PdfSignatureStatus = validate_pdf_signature(embedded, _validation_context())
+        status: PdfSignatureStatus = _outside_event_loop(
+            lambda: validate_pdf_signature(embedded, _validation_context())
+        )
     except (SignatureValidationError, PdfError, ValueError, KeyError, TypeError) as error:
         logger.info("PDF signature could not be validated: %s", type(error).__name__)
         return PdfSignatureCheck(signed=True, reader=reader)
