@@ -28,11 +28,11 @@ def document_pages(document: Document) -> list[bytes]:
         return []
     pages: list[bytes] | None = cache.get(_key(document))
     if pages is None:
-        with document.file.open("rb") as handle:
-            data = handle.read()
         try:
+            with document.file.open("rb") as handle:
+                data = handle.read()
             pages = render_pdf_pages(data, width_px=PAGE_WIDTH_PX, max_pages=MAX_PAGES)
-        except PageRenderError:
+        except (OSError, PageRenderError):  # a missing file or one that cannot be drawn: offer the download
             pages = []
         cache.set(_key(document), pages, CACHE_SECONDS)
     return pages

@@ -9,10 +9,12 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 
 from ecfmg_portal.admin_lists import LargeTableAdmin
 from ecfmg_portal.errors import DomainError
+from exams import workbench_queues  # noqa: F401 - registers the unmatched-results queue
 
 from .models import ExamApplication, ExamResult, PassingStandard, UnmatchedResult
 from .results import unmatched_result_dismiss, unmatched_result_match
@@ -68,7 +70,11 @@ class ExamResultAdmin(LargeTableAdmin):
     list_filter = ("exam", "outcome", "source")
     search_fields = ("=applicant__usmle_id", "applicant__last_name")
     usmle_id_lookup = "applicant__usmle_id"
-    autocomplete_fields = ("applicant",)
+    # A plain ID field with its label: the autocomplete widget's combobox had no
+    # accessible name (axe aria-input-field-name) and set inline styles the CSP refuses.
+    raw_id_fields = ("applicant",)
+    # The browser's own date picker: the admin calendar's script sets inline styles the CSP refuses.
+    formfield_overrides = {models.DateField: {"widget": forms.DateInput(attrs={"type": "date"})}}
     show_full_result_count = False
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:

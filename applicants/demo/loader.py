@@ -49,6 +49,7 @@ DEMO_FEED_KEY = "demo-results-feed-key-0123456789abcdef"
 DEMO_PROGRAM_KEY = "demo-residency-program-key-0123456789ab"
 SCHOOLS_CSV = Path(__file__).with_name("schools.csv")
 RESULT_DELAY_DAYS = 14  # the exam body reports a result about two weeks after the sitting
+DEMO_CODES = 3  # fresh one-time codes per staff login on every run
 
 
 @dataclass
@@ -58,6 +59,8 @@ class DemoSummary:
     keys: list[tuple[str, str]] = field(default_factory=list)
     otp_uri: str = ""
     otp_tokens: list[str] = field(default_factory=list)
+    # For every demo staff login: (e-mail, role, otpauth URI, one-time backup codes).
+    staff_logins: list[tuple[str, str, str, list[str]]] = field(default_factory=list)
     certified_usmle_id: str = ""
 
 
@@ -91,10 +94,13 @@ def _staff(summary: DemoSummary) -> User:
             user.email_confirmed_at = timezone.now()
             user.save()
             user.groups.add(Group.objects.get(name=group))
-        staff_device_for_demo(user)
+        uri, first = staff_device_for_demo(user)
+        codes = [first, *(staff_device_for_demo(user)[1] for _ in range(DEMO_CODES - 1))]
         summary.staff.append((email, group))
+        summary.staff_logins.append((email, group, uri, codes))
     summary.otp_uri, first = staff_device_for_demo(admin)
-    summary.otp_tokens = [first, *(staff_device_for_demo(admin)[1] for _ in range(4))]
+    summary.otp_tokens = [first, *(staff_device_for_demo(admin)[1] for _ in range(DEMO_CODES - 1))]
+    summary.staff_logins.insert(0, ("admin@ecfmg.test", "superuser", summary.otp_uri, summary.otp_tokens))
     return admin
 
 

@@ -42,7 +42,7 @@ def drop_trigram_index(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applicants', '0006_user_language'),
+        ('applicants', '0007_academic_years_to_the_half_year'),
     ]
 
     operations = [

@@ -25,7 +25,7 @@ def add_reasons(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('credentials', '0004_school_language'),
+        ('credentials', '0005_school_former_names_search_text'),
     ]
 
     operations = [

@@ -60,6 +60,9 @@ class Queue:
         Callable[[datetime.datetime], tuple[dict[datetime.date, int], dict[datetime.date, int]]] | None
     ) = None
     description: str = ""
+    # When the model's list cannot take ``?queue=`` (an admin another app owns), the
+    # ready-made filter that shows the same rows oldest first, e.g. "status__exact=open".
+    list_query: str = ""
 
     def items(self) -> QuerySet[Any]:
         return self.model._default_manager.filter(self.condition())
@@ -69,7 +72,8 @@ class Queue:
 
     def url(self) -> str:
         opts = self.model._meta
-        return reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist") + f"?queue={self.key}"
+        query = self.list_query or f"queue={self.key}"
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist") + f"?{query}"
 
     def count_label(self, count: int) -> str:
         return f"{count:,} {self.noun if count == 1 else self.noun_plural}"

@@ -7,8 +7,10 @@ times with different tags to grow the data for the query-count tests.
 
 from __future__ import annotations
 
+import datetime
 import io
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
@@ -17,7 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from pypdf import PdfWriter
 
-from applicants.models import Applicant, IdentityChangeRequest, User
+from applicants.models import Applicant, IdentityChangeRequest, LedgerEntry, User
 from applicants.services.staff import (
     ADMINISTRATOR,
     CERTIFICATE_OFFICER,
@@ -34,6 +36,7 @@ from credentials.services.school_verification import (
     school_verification_request,
 )
 from credentials.tests.factories import DocumentFactory, SchoolFactory
+from exams.models import Exam, ExamApplication
 
 STAFF_PASSWORD = "Staff-passphrase-2026!"
 ROLES = {
@@ -53,6 +56,19 @@ def pdf_bytes(pages: int = 2) -> bytes:
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+def diploma_pdf(name: str, school: str) -> bytes:
+    """A one-page diploma with words on it, so the review page shows something to read."""
+    from weasyprint import HTML
+
+    html = f"""<html><body style="font-family: serif; text-align: center; padding: 60px">
+    <h1>{school}</h1><p>Facultad de Ciencias Médicas</p><h2>Título de Médico</h2>
+    <p>otorgado a</p><h2>{name}</h2><p>Buenos Aires, 1 de diciembre de 2024</p>
+    <p>El Decano &nbsp;&nbsp;&nbsp; El Secretario</p>
+    <div style="page-break-before: always"><h2>Reverso</h2><p>Registrado al folio 112, libro 7.</p>
+    <p>Sello de la Universidad</p></div></body></html>"""
+    return bytes(HTML(string=html).write_pdf())
 
 
 def staff() -> dict[str, User]:
@@ -84,8 +100,25 @@ class Round:
     certificate: Certificate
 
 
-def _document(applicant: Applicant, kind: str, **extra: object) -> Document:
-    name = default_storage.save(f"documents/{applicant.pk}/{kind}.pdf", ContentFile(pdf_bytes()))
+def _applied(applicant: Applicant) -> Applicant:
+    """Credentials are held until the first exam application (R-ED-3): give one."""
+    fee = LedgerEntry.objects.create(
+        applicant=applicant, kind=LedgerEntry.Kind.CHARGE, amount=Decimal("1000.00"), description="Step 1 fee"
+    )
+    start = timezone.localdate()
+    ExamApplication.objects.create(
+        applicant=applicant,
+        exam=Exam.STEP1,
+        eligibility_start=start,
+        eligibility_end=start + datetime.timedelta(days=91),
+        fee=fee,
+    )
+    return applicant
+
+
+def _document(applicant: Applicant, kind: str, content: bytes | None = None, **extra: object) -> Document:
+    data = content if content is not None else pdf_bytes()
+    name = default_storage.save(f"documents/{applicant.pk}/{kind}.pdf", ContentFile(data))
     return DocumentFactory(applicant=applicant, kind=kind, file=name, **extra)
 
 
@@ -97,14 +130,19 @@ def populate(tag: str) -> Round:
         last_name="Núñez",
         school=school,
     )
-    diploma = _document(waiting, Document.Kind.DIPLOMA, language="es")
+    _applied(waiting)
+    diploma = _document(
+        waiting, Document.Kind.DIPLOMA, diploma_pdf("María Núñez", school.name), language="es"
+    )
     translation = _document(waiting, Document.Kind.TRANSLATION)
 
-    answered_by_school = ApplicantFactory(
-        user=UserFactory(email=f"elsayed{tag}@example.com"),
-        given_names="Omar",
-        last_name="El-Sayed",
-        school=school,
+    answered_by_school = _applied(
+        ApplicantFactory(
+            user=UserFactory(email=f"elsayed{tag}@example.com"),
+            given_names="Omar",
+            last_name="El-Sayed",
+            school=school,
+        )
     )
     sent = school_verification_request(
         document=_document(answered_by_school, Document.Kind.DIPLOMA), actor=None

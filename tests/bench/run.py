@@ -38,6 +38,7 @@ from .common import BenchResult, machine  # noqa: E402
 from .eras import bench_eras  # noqa: E402
 from .pages import bench_pages  # noqa: E402
 from .pdf import bench_pdf  # noqa: E402
+from .staff_pages import bench_staff_pages  # noqa: E402
 from .signing import bench_signing  # noqa: E402
 from .sweep import bench_sweep  # noqa: E402
 from .uploads import bench_uploads  # noqa: E402
@@ -45,6 +46,7 @@ from .uploads import bench_uploads  # noqa: E402
 BENCHMARKS: dict[str, Callable[[], BenchResult]] = {
     "sweep": bench_sweep,
     "pages": bench_pages,
+    "staff_pages": bench_staff_pages,
     "api": bench_api,
     "pdf": bench_pdf,
     "signing": bench_signing,

@@ -25,12 +25,13 @@ class Command(BaseCommand):
             write(f"  {email:<28} {stage}")
         write("")
         write(f"Staff admin: {site}/admin/   password for every demo staff account: {STAFF_PASSWORD}")
-        for email, role in summary.staff:
+        write("  Then the second factor: type one of the one-time codes in the login's code field (each")
+        write("  works once; `make run` prints fresh ones), or add the otpauth:// URI to an authenticator")
+        write("  app (Google Authenticator, FreeOTP...) and type its 6-digit code.")
+        for email, role, uri, codes in summary.staff_logins:
             write(f"  {email:<28} {role}")
-        write("  Staff sign in with a second factor. Use one of these one-time codes for admin@ecfmg.test")
-        write("  (each works once; run `make run` again for fresh ones), or add the TOTP secret to an app:")
-        write("  codes: " + "  ".join(summary.otp_tokens))
-        write(f"  TOTP: {summary.otp_uri}")
+            write("    codes: " + "  ".join(codes))
+            write(f"    TOTP:  {uri}")
         write("")
         write("Organization API keys (Authorization: Token <key>):")
         for name, key in summary.keys:
