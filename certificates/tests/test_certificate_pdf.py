@@ -15,7 +15,8 @@ import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
 
-from certificates.pdf import render_certificate_pdf_bytes, render_floor_pdf_bytes
+from certificates.pdf import CERTIFICATE_SIGNATURE_BOX, render_certificate_pdf_bytes, render_floor_pdf_bytes
+from certificates.signing.pdf import sign_pdf
 from certificates.tests.factories import SAMPLE_CODE as CODE
 from certificates.tests.factories import sample_content as content
 
@@ -92,7 +93,10 @@ def test_the_floor_page_renders():
 def test_it_renders_to_a_png(tmp_path):
     """The image in docs/ comes from here: UPDATE_DOCS_IMAGE=1 writes it."""
     pdf_path = tmp_path / "certificate.pdf"
-    pdf_path.write_bytes(render_certificate_pdf_bytes(content()))
+    # Signed as issued (R-VE-4), so the picture shows the visible signature block too.
+    pdf_path.write_bytes(
+        sign_pdf(render_certificate_pdf_bytes(content()), reason="test", box=CERTIFICATE_SIGNATURE_BOX)
+    )
     subprocess.run(  # noqa: S603
         ["pdftoppm", "-png", "-r", "110", "-singlefile", str(pdf_path), str(tmp_path / "certificate")],  # noqa: S607
         check=True,
