@@ -102,4 +102,10 @@
     document.querySelectorAll("[data-nav]").forEach(setupNavigation);
     document.querySelectorAll("[data-school-search]").forEach(setupSchoolSearch);
   });
+  // A form sent from a page opened at #main (the skip link) comes back at #main, and
+  // the browser moves the focus there once the page has loaded: the error summary must
+  // still get it (tests/browser/test_keyboard_flows.py).
+  window.addEventListener("load", function () {
+    window.setTimeout(focusErrorSummary, 0);
+  });
 })();
