@@ -3,38 +3,21 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
-from django.db.models import Q, QuerySet
-from django.utils.translation import gettext_lazy as _
+from django.utils import timezone
 from django_countries import countries
 
 from applicants.models import Applicant, User
 from applicants.services.identity import LOCKED_IDENTITY_FIELDS
+from applicants.services.profile import identity_problems
 from credentials.forms import DocumentFilesField, MultipleFileInput
 from credentials.models import School
 from credentials.services.documents import APPLICANT_KINDS
 from exams.models import Exam
-
-SCHOOL_RESULTS_LIMIT = 30
-
-
-def schools_matching(query: str, *, limit: int = SCHOOL_RESULTS_LIMIT) -> QuerySet[School]:
-    """Schools whose name, city, country code or IMED id contains every word of ``query``."""
-    schools = School.objects.all()
-    words = query.split()[:5]
-    if not words:
-        return schools.none()
-    for word in words:
-        schools = schools.filter(
-            Q(name__icontains=word)
-            | Q(city__icontains=word)
-            | Q(imed_id__iexact=word)
-            | Q(country__iexact=word)
-        )
-    return schools.order_by("name")[:limit]
 
 
 class DateInput(forms.DateInput):
@@ -46,10 +29,10 @@ class DateInput(forms.DateInput):
 
 class SignUpForm(BaseUserCreationForm):
     email = forms.EmailField(
-        label=_("E-mail address"),
+        label="E-mail address",
         max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        help_text=_("We send a confirmation link to this address. You will also use it to log in."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+        help_text="We send a confirmation link to this address. You will also use it to log in.",
     )
 
     class Meta:
@@ -58,15 +41,14 @@ class SignUpForm(BaseUserCreationForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Django's form puts autofocus on the login field; the skip link must stay the
-        # first Tab stop of every page (WCAG 2.4.1, tests/browser/test_keyboard_flows.py).
-        self.fields["email"].widget.attrs.pop("autofocus", None)
-        self.fields["password1"].label = _("Password")
-        self.fields["password1"].help_text = _(
+        self.fields["password1"].label = "Password"
+        self.fields[
+            "password1"
+        ].help_text = (
             "At least 10 characters. Do not use only numbers, a common password, or your e-mail address."
         )
-        self.fields["password2"].label = _("Password again")
-        self.fields["password2"].help_text = _("Type the same password again, to avoid typing mistakes.")
+        self.fields["password2"].label = "Password again"
+        self.fields["password2"].help_text = "Type the same password again, to avoid typing mistakes."
 
     def clean_email(self) -> str:
         return str(self.cleaned_data["email"]).strip().lower()
@@ -82,14 +64,14 @@ class EmailAuthenticationForm(AuthenticationForm):
     name ``username``: django-axes reads it to count failures per account."""
 
     username = forms.EmailField(
-        label=_("E-mail address"),
+        label="E-mail address",
         max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": _(
+        "invalid_login": (
             "The e-mail address or the password is not correct. Check both and try again. "
             "After 5 failed attempts the account is locked for a while."
         ),
@@ -121,13 +103,13 @@ class EmailChangeForm(forms.Form):
         return password
 
 
-def _school_choices(schools: list[School], chosen: School | None) -> list[tuple[str, str]]:
-    """Only the chosen school and the search results, so a directory of thousands of
+def _school_choices(schools: list[School], chosen: list[School]) -> list[tuple[str, str]]:
+    """Only the chosen school(s) and the search results, so a directory of thousands of
     schools is never sent to a phone. The field still accepts any school of the
     directory (its queryset is the whole directory)."""
     options = [("", "Choose a school from the search results")]
     seen: set[int] = set()
-    for school in ([chosen] if chosen else []) + schools:
+    for school in [*chosen, *schools]:
         if school.pk not in seen:
             seen.add(school.pk)
             options.append(
@@ -136,7 +118,36 @@ def _school_choices(schools: list[School], chosen: School | None) -> list[tuple[
     return options
 
 
+def _posted_schools(data: Any, names: tuple[str, ...]) -> dict[str, School]:
+    """The schools a submitted form chose, by field name (one query for all), so a form
+    shown again with errors keeps the choice instead of asking for a new search."""
+    wanted: dict[str, int] = {}
+    for name in names:
+        raw = str(data.get(name) or "") if data else ""
+        if raw.isascii() and raw.isdigit() and len(raw) < 12:
+            wanted[name] = int(raw)
+    if not wanted:
+        return {}
+    found = School.objects.in_bulk(set(wanted.values()))
+    return {name: found[pk] for name, pk in wanted.items() if pk in found}
+
+
+def _years_shown(years: Decimal | int) -> Decimal | int:
+    """4 rather than 4.0 in the field; 4.5 stays 4.5."""
+    value = Decimal(years)
+    return int(value) if value == value.to_integral_value() else value
+
+
+# A date typed into <input type="date">: the browser shows it in the reader's own order
+# (day/month/year or month/day/year), so the hint names no format of its own.
+DATE_HINT = "Use the calendar, or type the day, month and year."
+YEARS_WIDGET_ATTRS = {"step": "0.5", "min": "0", "max": "10", "inputmode": "decimal"}
+
+
 class IdentityForm(forms.Form):
+    """Formats only; ``clean`` asks the identity service for the rules, so every problem,
+    of format or of rule, is shown at once (issue 12)."""
+
     given_names = forms.CharField(
         label="Given names",
         max_length=200,
@@ -150,7 +161,10 @@ class IdentityForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     date_of_birth = forms.DateField(
-        label="Date of birth", widget=DateInput(), help_text="Format: YYYY-MM-DD."
+        label="Date of birth",
+        widget=DateInput(),
+        help_text=DATE_HINT,
+        error_messages={"invalid": "Enter your date of birth as a real date."},
     )
     country = forms.ChoiceField(
         label="Country of citizenship", choices=[("", "Choose a country"), *countries]
@@ -159,20 +173,35 @@ class IdentityForm(forms.Form):
         label="Medical school that grants (or granted) your degree",
         queryset=School.objects.all(),
         widget=forms.Select(attrs={"data-school-select": "school"}),
-        help_text="Search the directory by name, city or IMED id, then choose your school.",
+        help_text="Search the directory by name (also a former name), city, country or IMED id, "
+        "then choose your school.",
         empty_label=None,
+        error_messages={
+            "required": "Search for your medical school and choose it from the list.",
+            "invalid_choice": "Search for your medical school and choose it from the list.",
+        },
     )
     graduation_date = forms.DateField(
         label="Graduation date",
         widget=DateInput(),
-        help_text="The date on your diploma. If you are still a student, the date you expect to graduate.",
+        help_text="The date on your diploma. If you are still a student, the date you expect to "
+        "graduate. " + DATE_HINT,
+        error_messages={"invalid": "Enter your graduation date as a real date."},
     )
-    academic_years = forms.IntegerField(
+    academic_years = forms.DecimalField(
         label="Academic years of credit at this school",
-        min_value=0,
-        max_value=10,
-        initial=0,
-        help_text="Years of the medical curriculum completed at the school above (0 to 10).",
+        max_digits=3,
+        decimal_places=1,
+        help_text="Years of the medical curriculum completed at the school above, to the half year "
+        "(for example 6 or 4.5).",
+        widget=forms.NumberInput(attrs=YEARS_WIDGET_ATTRS),
+        error_messages={
+            "required": "Enter the academic years of credit at your degree school.",
+            "invalid": "Enter the academic years as a number, for example 4 or 4.5.",
+            "max_digits": "Enter the academic years as a number from 0.5 to 10.",
+            "max_decimal_places": "Enter the academic years to the half year, for example 4 or 4.5.",
+            "max_whole_digits": "Enter the academic years as a number from 0.5 to 10.",
+        },
     )
     transfer_school = forms.ModelChoiceField(
         label="Transfer school (only if you transferred credit)",
@@ -181,14 +210,21 @@ class IdentityForm(forms.Form):
         widget=forms.Select(attrs={"data-school-select": "transfer_school"}),
         empty_label=None,
         help_text="The other medical school where you earned credit that counts for your degree.",
+        error_messages={"invalid_choice": "Search for the transfer school and choose it from the list."},
     )
-    transfer_years = forms.IntegerField(
+    transfer_years = forms.DecimalField(
         label="Academic years of transfer credit",
-        min_value=0,
-        max_value=10,
-        initial=0,
+        max_digits=3,
+        decimal_places=1,
         required=False,
         help_text="0 if you did not transfer.",
+        widget=forms.NumberInput(attrs=YEARS_WIDGET_ATTRS),
+        error_messages={
+            "invalid": "Enter the years of transfer credit as a number, for example 1 or 1.5.",
+            "max_digits": "Enter the years of transfer credit as a number from 0 to 10.",
+            "max_decimal_places": "Enter the years of transfer credit to the half year, for example 1.5.",
+            "max_whole_digits": "Enter the years of transfer credit as a number from 0 to 10.",
+        },
     )
 
     def __init__(
@@ -208,15 +244,18 @@ class IdentityForm(forms.Form):
                 "country": applicant.country,
                 "school": applicant.school_id,
                 "graduation_date": applicant.graduation_date,
-                "academic_years": applicant.academic_years,
+                "academic_years": _years_shown(applicant.academic_years) or None,
                 "transfer_school": applicant.transfer_school_id,
-                "transfer_years": applicant.transfer_years,
+                "transfer_years": _years_shown(applicant.transfer_years),
             },
         )
         super().__init__(*args, **kwargs)
         self.applicant = applicant
-        self.fields["school"].widget.choices = _school_choices(school_results or [], applicant.school)
-        transfer = _school_choices(transfer_results or [], applicant.transfer_school)
+        posted = _posted_schools(self.data, ("school", "transfer_school"))
+        chosen = [s for s in (posted.get("school"), applicant.school) if s is not None]
+        self.fields["school"].widget.choices = _school_choices(school_results or [], chosen)
+        chosen_transfer = [s for s in (posted.get("transfer_school"), applicant.transfer_school) if s]
+        transfer = _school_choices(transfer_results or [], chosen_transfer)
         transfer[0] = ("", "No transfer school")
         self.fields["transfer_school"].widget.choices = transfer
         if applicant.usmle_id:
@@ -226,10 +265,23 @@ class IdentityForm(forms.Form):
                     name
                 ].help_text = "Locked since your ID was issued. To correct it, send a request."
 
-    def values(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        data["transfer_years"] = data.get("transfer_years") or 0
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        # The rules, for the fields whose format held: their problems join the format
+        # errors so the applicant sees everything to correct in one round.
+        _, problems = identity_problems(values=self.values_for_check(cleaned), today=timezone.localdate())
+        for field, message in problems.items():
+            if field not in self.errors:
+                self.add_error(field, message)
+        return cleaned
+
+    def values_for_check(self, cleaned: dict[str, Any]) -> dict[str, Any]:
+        data = dict(cleaned)
+        data["transfer_years"] = data.get("transfer_years") or Decimal(0)
         return data
+
+    def values(self) -> dict[str, Any]:
+        return self.values_for_check(self.cleaned_data)
 
 
 class ChangeRequestForm(forms.Form):
@@ -262,7 +314,8 @@ class ChangeRequestForm(forms.Form):
 
     def __init__(self, *args: Any, school_results: list[School] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = _school_choices(school_results or [], None)
+        posted = _posted_schools(self.data, (self.add_prefix("school"),))
+        choices = _school_choices(school_results or [], list(posted.values()))
         choices[0] = ("", "No change")
         self.fields["school"].widget.choices = choices
 

@@ -230,4 +230,4 @@ class LedgerEntry(models.Model):
 # and migrations.
 from applicants.models_notes import StaffNote  # noqa: E402, F401
 from applicants.notifications.models import ApplicantNotification  # noqa: E402, F401
-from applicants.payments.models import ProviderEvent  # noqa: E402, F401
+from applicants.payments.models import Checkout, OverpaymentRefund, ProviderEvent  # noqa: E402, F401

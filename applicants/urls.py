@@ -40,6 +40,7 @@ urlpatterns = [
     ),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("identity/", identity.identity, name="identity"),
+    path("identity/check/", identity.identity_check, name="identity_check"),
     path("identity/schools/", identity.school_search, name="school_search"),
     path("identity/correction/", identity.identity_change_request, name="identity_change_request"),
     path("exams/", exams.exams, name="exams"),

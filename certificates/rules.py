@@ -249,7 +249,7 @@ def check_academic_years(facts: ApplicantFacts) -> Requirement:
     """R-ED-2: 4 years of credit; transfer credit counts only from a listed school, documented."""
     title = f"At least {MIN_ACADEMIC_YEARS} academic years of credit"
     own = facts.academic_years
-    transfer = 0
+    transfer: Decimal | int = 0
     notes: list[str] = []
     if facts.transfer_years:
         school = facts.transfer_school

@@ -30,6 +30,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from applicants.notifications.models import ApplicantNotification
+from applicants.payments.receipts import receipt_filename, receipt_pdf
 from credentials.services.verification_emails import (
     Delivery,
     DeliveryResult,
@@ -62,7 +63,7 @@ __all__ = [
 
 
 def _message(notification: ApplicantNotification) -> EmailMessage:
-    return EmailMessage(
+    message = EmailMessage(
         subject=notification.subject,
         body=notification.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
@@ -73,12 +74,19 @@ def _message(notification: ApplicantNotification) -> EmailMessage:
             "Message-ID": f"<applicant-notification-{notification.pk}@{urlsplit(settings.SITE_URL).hostname}>"
         },
     )
+    entry = notification.receipt_entry
+    if entry is not None:
+        # Rendered at send time from the immutable entry: every attempt attaches the same receipt.
+        entry.applicant = notification.applicant
+        message.attach(receipt_filename(entry), receipt_pdf(entry), "application/pdf")
+    return message
 
 
 def applicant_notification_deliver(*, notification_id: int) -> DeliveryResult:
     """Send one notification at most once (see the module docstring for the one window).
 
-    Three queries when it sends: the claim, the row with its address, the "sent" mark.
+    Three queries when it sends: the claim, the row with its address (and its receipt
+    entry), the "sent" mark; a receipt adds one (its balance after).
     """
     now = timezone.now()
     stale_before = now - SENDING_STALE_AFTER
@@ -95,7 +103,9 @@ def applicant_notification_deliver(*, notification_id: int) -> DeliveryResult:
             wait = (row["claimed_at"] - stale_before).total_seconds()
             return DeliveryResult(Delivery.BUSY, retry_in=max(wait, 0.0) + 1.0)
         return DeliveryResult(Delivery.NOTHING_TO_DO)
-    notification = ApplicantNotification.objects.select_related("applicant__user").get(pk=notification_id)
+    notification = ApplicantNotification.objects.select_related("applicant__user", "receipt_entry").get(
+        pk=notification_id
+    )
     try:
         _message(notification).send()
     except (smtplib.SMTPException, ConnectionError, TimeoutError) as exc:

@@ -34,6 +34,10 @@ class ApplicantNotification(models.Model):
     # Class and SMTP code of the last error only (SMTP replies can echo the address).
     last_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # A payment or refund: its receipt (``applicants.payments.receipts``) is attached when sent.
+    receipt_entry = models.ForeignKey(
+        "applicants.LedgerEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # When a worker last claimed it: a "sending" row with an old claim belongs to a dead worker.
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)

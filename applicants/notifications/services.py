@@ -30,6 +30,7 @@ from applicants.notifications.tasks import send_applicant_notification
 from applicants.selectors import applicant_journey
 from credentials.models import Document
 from ecfmg_portal.audit.services import audit_record
+from ecfmg_portal.formatting import format_day, format_money
 from ecfmg_portal.i18n import language_of
 from exams.models import ExamApplication, ExamResult
 
@@ -46,13 +47,19 @@ NOTIFIED_DOCUMENT_STATUSES = (
 
 
 def applicant_notify(
-    *, applicant: Applicant, key: str, template: str, context: Mapping[str, Any]
+    *,
+    applicant: Applicant,
+    key: str,
+    template: str,
+    context: Mapping[str, Any],
+    receipt_entry: LedgerEntry | None = None,
 ) -> ApplicantNotification:
     """Record the e-mail for one change and queue it on commit.
 
     Idempotent on ``key``: a second call returns the first row and queues nothing.
     Subject and body are rendered now from ``emails/applicant/notifications/<template>``
     (``_subject.txt`` and ``.txt``) with ``applicant``, ``dashboard_url`` and ``context``.
+    With ``receipt_entry`` (a payment or refund) its receipt PDF is attached when sent.
     """
     full_context = {
         "applicant": applicant,
@@ -70,7 +77,7 @@ def applicant_notify(
         # is the rare case and is not looked up first.
         with transaction.atomic():
             notification = ApplicantNotification.objects.create(
-                applicant=applicant, key=key, subject=subject[:200], body=body
+                applicant=applicant, key=key, subject=subject[:200], body=body, receipt_entry=receipt_entry
             )
     except IntegrityError:
         return ApplicantNotification.objects.get(key=key)
@@ -150,12 +157,25 @@ def exam_fee_charged_notify(*, application: ExamApplication) -> ApplicantNotific
 
 
 def ledger_entry_notify(*, entry: LedgerEntry) -> ApplicantNotification | None:
-    """Tell the applicant about money in their favour: a payment, a refund or a credit.
+    """Tell the applicant about money in their favour: a payment or a refund (each with
+    its receipt attached), or a credit.
 
-    Charges are not announced: the applicant caused them (an exam application).
+    Charges are announced by what caused them (an exam application).
     """
-    credit = entry.kind == LedgerEntry.Kind.ADJUSTMENT and entry.amount < 0
-    if entry.kind not in (LedgerEntry.Kind.PAYMENT, LedgerEntry.Kind.REFUND) and not credit:
+    if entry.kind in (LedgerEntry.Kind.PAYMENT, LedgerEntry.Kind.REFUND):
+        return applicant_notify(
+            applicant=entry.applicant,
+            key=f"{entry.kind}:{entry.pk}",
+            template=f"{entry.kind}_receipt",
+            context={
+                "amount": format_money(abs(entry.amount)),
+                "day": format_day(entry.created_at),
+                "description": entry.description,
+                "ledger_url": settings.SITE_URL + reverse("ledger"),
+            },
+            receipt_entry=entry,
+        )
+    if entry.kind != LedgerEntry.Kind.ADJUSTMENT or entry.amount >= 0:
         return None
     return applicant_notify(
         applicant=entry.applicant,

@@ -1,7 +1,9 @@
 """Payment providers behind one small interface.
 
-A provider starts a hosted checkout for an amount and turns a webhook delivery
-into a ``PaymentEvent``, refusing anything whose signature does not hold.
+A provider starts a hosted checkout for an amount, expires a checkout it opened
+(so an applicant never has two that can be paid), refunds a payment, and turns a
+webhook delivery into a ``PaymentEvent``, refusing anything whose signature does
+not hold.
 ``settings.PAYMENT_PROVIDER`` picks one:
 
 - ``stripe``: Stripe Checkout through the official library; webhooks are
@@ -87,18 +89,45 @@ class PaymentEvent:
     amount: Decimal | None = None
     # The checkout this payment settles: two events for one checkout post once.
     reference: str | None = None
+    session_id: str | None = None
+    # What a refund of this payment names at the provider (Stripe: the PaymentIntent).
+    payment_id: str | None = None
 
     @property
     def is_payment(self) -> bool:
         return self.amount is not None
 
 
+class RefundFailed(DomainError):
+    """The provider did not refund. ``transient``: worth trying again later."""
+
+    def __init__(self, message: str, *, transient: bool) -> None:
+        super().__init__("refund_failed", message)
+        self.transient = transient
+
+
+@dataclass(frozen=True)
+class StartedCheckout:
+    session_id: str
+    url: str
+
+
 class PaymentProvider(Protocol):
     name: str
     label: str
 
-    def start_checkout(self, applicant: Applicant, amount: Decimal) -> str:
-        """Open a checkout for ``amount`` (USD) and return the URL to send the applicant to."""
+    def start_checkout(self, applicant: Applicant, amount: Decimal) -> StartedCheckout:
+        """Open a checkout for ``amount`` (USD): its id and the URL to send the applicant to."""
+        ...
+
+    def expire_checkout(self, session_id: str) -> None:
+        """Make an open checkout unpayable. One already paid or expired is left as it is
+        (a payment it took still arrives by webhook and is refunded if over the balance)."""
+        ...
+
+    def refund(self, *, payment_id: str, amount: Decimal, idempotency_key: str) -> str:
+        """Refund ``amount`` of a payment; the provider's refund id. The same
+        ``idempotency_key`` never refunds twice. Raises ``RefundFailed``."""
         ...
 
     def parse_webhook(self, request: WebhookRequest) -> PaymentEvent:
@@ -141,6 +170,8 @@ def _event_from_payload(provider: str, payload: Any) -> PaymentEvent:
         applicant_id=applicant_id,
         amount=amount.quantize(Decimal("0.01")),
         reference=f"{provider}:{session_id}",
+        session_id=session_id,
+        payment_id=str(session.get("payment_intent") or session_id),
     )
 
 
@@ -166,7 +197,7 @@ class StripeProvider:
                 "Online payment is not available right now; please try again later.",
             )
 
-    def start_checkout(self, applicant: Applicant, amount: Decimal) -> str:
+    def start_checkout(self, applicant: Applicant, amount: Decimal) -> StartedCheckout:
         try:
             session = stripe.checkout.Session.create(
                 api_key=settings.STRIPE_SECRET_KEY,
@@ -194,7 +225,35 @@ class StripeProvider:
             ) from exc
         if not session.url:
             raise ProviderUnavailable("provider_unreachable", "The payment service gave no checkout page.")
-        return str(session.url)
+        return StartedCheckout(session_id=str(session.id), url=str(session.url))
+
+    def expire_checkout(self, session_id: str) -> None:
+        try:
+            stripe.checkout.Session.expire(session_id, api_key=settings.STRIPE_SECRET_KEY)
+        except stripe.InvalidRequestError:
+            # Not open any more (paid or expired already): nothing left to close.
+            logger.info("Stripe Checkout Session already closed when expiring it")
+        except stripe.StripeError as exc:
+            logger.warning("Stripe Checkout Session not expired: %s", type(exc).__name__)
+            raise ProviderUnavailable(
+                "provider_unreachable",
+                "The payment service did not answer; nothing was charged. Please try again in a few minutes.",
+            ) from exc
+
+    def refund(self, *, payment_id: str, amount: Decimal, idempotency_key: str) -> str:
+        try:
+            refund = stripe.Refund.create(
+                api_key=settings.STRIPE_SECRET_KEY,
+                payment_intent=payment_id,
+                amount=_cents(amount),
+                reason="duplicate",
+                idempotency_key=idempotency_key,
+            )
+        except (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError) as exc:
+            raise RefundFailed(f"Stripe did not answer ({type(exc).__name__})", transient=True) from exc
+        except stripe.StripeError as exc:
+            raise RefundFailed(f"Stripe refused the refund ({type(exc).__name__})", transient=False) from exc
+        return str(refund.id)
 
     def parse_webhook(self, request: WebhookRequest) -> PaymentEvent:
         try:
@@ -233,12 +292,23 @@ class SandboxProvider:
                 "sandbox_refused", "The sandbox payment provider is refused when production settings are on."
             )
 
-    def start_checkout(self, applicant: Applicant, amount: Decimal) -> str:
+    def start_checkout(self, applicant: Applicant, amount: Decimal) -> StartedCheckout:
+        session_id = f"sbcs_{secrets.token_hex(12)}"
         token = signing.dumps(
-            {"s": f"sbcs_{secrets.token_hex(12)}", "a": applicant.pk, "c": _cents(amount)},
-            salt=SANDBOX_CHECKOUT_SALT,
+            {"s": session_id, "a": applicant.pk, "c": _cents(amount)}, salt=SANDBOX_CHECKOUT_SALT
         )
-        return reverse("payment_sandbox_checkout", kwargs={"token": token})
+        return StartedCheckout(
+            session_id=session_id, url=reverse("payment_sandbox_checkout", kwargs={"token": token})
+        )
+
+    def expire_checkout(self, session_id: str) -> None:
+        # The sandbox keeps no state of its own: its confirmation page pays only a
+        # checkout whose ``Checkout`` row is still open (``payment_sandbox_checkout``).
+        logger.info("sandbox checkout expired")
+
+    def refund(self, *, payment_id: str, amount: Decimal, idempotency_key: str) -> str:
+        # No money moved, so none moves back; the id is stable per key, as Stripe's is.
+        return "sbre_" + hashlib.sha256(idempotency_key.encode()).hexdigest()[:24]
 
     def read_checkout(self, token: str) -> tuple[str, int, Decimal]:
         """(session id, applicant id, amount) of a checkout this sandbox opened."""

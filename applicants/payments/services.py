@@ -9,14 +9,24 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
 
 from applicants.models import Applicant, LedgerEntry
 from applicants.services.ledger import ledger_balance, ledger_post
 from ecfmg_portal.audit.services import audit_record
-from ecfmg_portal.errors import DomainError, NotFound
+from ecfmg_portal.errors import Conflict, DomainError, NotFound
 
-from .models import ProviderEvent
-from .providers import PaymentEvent, PaymentProvider, SandboxProvider, WebhookRequest, payment_provider
+from .models import Checkout, OverpaymentRefund, ProviderEvent
+from .providers import (
+    PaymentEvent,
+    PaymentProvider,
+    RefundFailed,
+    SandboxProvider,
+    WebhookRejected,
+    WebhookRequest,
+    payment_provider,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -47,19 +57,72 @@ def payment_checkout_start(
     *, applicant: Applicant, amount: Decimal, provider: PaymentProvider | None = None
 ) -> str:
     """Validate the amount and open a checkout with the provider; returns where to send
-    the applicant. Nothing is written: the ledger changes only when the provider's
-    webhook confirms the payment."""
-    amount = payment_amount_validate(applicant=applicant, amount=amount)
+    the applicant. The ledger changes only when the provider's webhook confirms the
+    payment. An applicant has at most one open checkout: the one opened before (in
+    another tab, say) is expired with the provider first, so it can no longer be paid."""
     provider = provider or payment_provider()
-    url = provider.start_checkout(applicant, amount)
+    with transaction.atomic():
+        # One checkout start at a time per applicant (two tabs clicking together).
+        Applicant.objects.select_for_update().filter(pk=applicant.pk).values_list("pk").first()
+        amount = payment_amount_validate(applicant=applicant, amount=amount)
+        for old in Checkout.objects.filter(applicant=applicant, status=Checkout.Status.OPEN):
+            if old.provider == provider.name:
+                provider.expire_checkout(old.session_id)
+            Checkout.objects.filter(pk=old.pk, status=Checkout.Status.OPEN).update(
+                status=Checkout.Status.CLOSED, closed_at=timezone.now()
+            )
+        started = provider.start_checkout(applicant, amount)
+        try:
+            Checkout.objects.create(
+                applicant=applicant, provider=provider.name, session_id=started.session_id, amount=amount
+            )
+        except IntegrityError:
+            # Another start won the race (SQLite has no row lock): keep theirs, close ours;
+            # the transaction rolls back with the Conflict.
+            provider.expire_checkout(started.session_id)
+            raise Conflict(
+                "checkout_in_progress", "A payment was just started in another window; use that one."
+            ) from None
     logger.info("checkout started: applicant=%s provider=%s", applicant.pk, provider.name)
-    return url
+    return started.url
+
+
+def _overpayment_refund_create(*, applicant: Applicant, payment: LedgerEntry, event: PaymentEvent) -> None:
+    """Called under the applicant's row lock right after a payment is posted: the part
+    of it that took the balance below zero, less refunds already on their way, goes
+    back through the provider (queued on commit)."""
+    balance = ledger_balance(applicant=applicant)
+    if balance >= 0:
+        return
+    on_the_way = OverpaymentRefund.objects.filter(applicant=applicant, refund_entry__isnull=True).aggregate(
+        total=Sum("amount")
+    )["total"] or Decimal("0")
+    over = min(-(balance + on_the_way), -payment.amount)
+    if over <= 0:
+        return
+    refund = OverpaymentRefund.objects.create(
+        payment=payment,
+        applicant=applicant,
+        provider=event.provider,
+        provider_payment_id=event.payment_id or event.session_id or "",
+        amount=over,
+    )
+    audit_record(
+        action="payment.overpayment_refund_queued",
+        obj=refund,
+        after={"payment": payment.pk, "amount": str(over)},
+    )
+    logger.info("overpayment refund %s queued: applicant=%s", refund.pk, applicant.pk)
+    from .tasks import send_overpayment_refund  # the tasks module imports this one
+
+    send_overpayment_refund.delay_on_commit(refund.pk)
 
 
 def payment_event_apply(*, event: PaymentEvent) -> tuple[ProviderEvent, bool]:
     """Apply one verified provider event. Idempotent: the (provider, event id) row is
     unique, and the payment's ledger reference is unique too, so a replayed, retried
-    or concurrent delivery returns the first record and ``False`` and writes nothing."""
+    or concurrent delivery returns the first record and ``False`` and writes nothing.
+    A payment over the balance is recorded, then refunded (``OverpaymentRefund``)."""
     existing = ProviderEvent.objects.filter(provider=event.provider, event_id=event.event_id).first()
     if existing is not None:
         return existing, False
@@ -69,7 +132,9 @@ def payment_event_apply(*, event: PaymentEvent) -> tuple[ProviderEvent, bool]:
             entry = None
             outcome = ProviderEvent.Outcome.IGNORED
             if event.is_payment and event.applicant_id is not None:
-                applicant = Applicant.objects.filter(pk=event.applicant_id).first()
+                # Locked: payments of one applicant are applied one after the other, so
+                # each sees the balance the one before left.
+                applicant = Applicant.objects.select_for_update().filter(pk=event.applicant_id).first()
                 outcome = ProviderEvent.Outcome.UNMATCHED
                 if applicant is not None and event.amount is not None:
                     entry, created = ledger_post(
@@ -80,6 +145,12 @@ def payment_event_apply(*, event: PaymentEvent) -> tuple[ProviderEvent, bool]:
                         reference=event.reference,
                     )
                     outcome = ProviderEvent.Outcome.APPLIED if created else ProviderEvent.Outcome.ALREADY
+                    if created:
+                        if event.session_id:
+                            Checkout.objects.filter(
+                                provider=event.provider, session_id=event.session_id
+                            ).update(status=Checkout.Status.PAID, closed_at=timezone.now())
+                        _overpayment_refund_create(applicant=applicant, payment=entry, event=event)
                 else:
                     logger.warning("payment event %s names no known applicant", event.event_id)
             record = ProviderEvent.objects.create(
@@ -105,6 +176,63 @@ def payment_event_apply(*, event: PaymentEvent) -> tuple[ProviderEvent, bool]:
     return record, True
 
 
+def overpayment_refund_send(*, refund_id: int) -> OverpaymentRefund | None:
+    """Refund an overpayment through its provider, then write the ledger's refund entry
+    (which e-mails the applicant a receipt). Safe to run twice, even at once: the
+    provider call carries the row's idempotency key, and the entry's reference is
+    unique. ``RefundFailed`` with ``transient`` is raised for the task to retry; a
+    refusal marks the row failed for finance staff."""
+    refund = OverpaymentRefund.objects.filter(pk=refund_id, status=OverpaymentRefund.Status.PENDING).first()
+    if refund is None:
+        return None
+    OverpaymentRefund.objects.filter(pk=refund.pk).update(attempts=F("attempts") + 1)
+    try:
+        provider_refund_id = payment_provider(refund.provider).refund(
+            payment_id=refund.provider_payment_id,
+            amount=refund.amount,
+            idempotency_key=refund.idempotency_key,
+        )
+    except RefundFailed as error:
+        OverpaymentRefund.objects.filter(pk=refund.pk).update(last_error=error.message[:300])
+        if error.transient:
+            raise
+        with transaction.atomic():
+            OverpaymentRefund.objects.filter(pk=refund.pk).update(status=OverpaymentRefund.Status.FAILED)
+            audit_record(
+                action="payment.overpayment_refund_failed", obj=refund, after={"error": error.message}
+            )
+        logger.warning("overpayment refund %s refused by the provider", refund.pk)
+        return refund
+    with transaction.atomic():
+        locked = OverpaymentRefund.objects.select_for_update().get(pk=refund.pk)
+        if locked.status != OverpaymentRefund.Status.PENDING:
+            return locked
+        entry, _ = ledger_post(
+            applicant=locked.applicant,
+            kind=LedgerEntry.Kind.REFUND,
+            amount=locked.amount,
+            description=f"Refund of the amount paid over your balance ({locked.provider})",
+            reference=f"{locked.provider}:refund:{locked.pk}",
+        )
+        locked.status = OverpaymentRefund.Status.DONE
+        locked.provider_refund_id = provider_refund_id[:255]
+        locked.refund_entry = entry
+        locked.done_at = timezone.now()
+        locked.last_error = ""
+        locked.save(update_fields=["status", "provider_refund_id", "refund_entry", "done_at", "last_error"])
+    logger.info("overpayment refund %s done", refund.pk)
+    return locked
+
+
+def overpayment_refunds_pending() -> list[int]:
+    """Refunds still waiting for the provider (e.g. its queued task was lost): for the sweep."""
+    return list(
+        OverpaymentRefund.objects.filter(status=OverpaymentRefund.Status.PENDING)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:1000]
+    )
+
+
 def payment_webhook_receive(
     *, provider: PaymentProvider, request: WebhookRequest
 ) -> tuple[ProviderEvent, bool]:
@@ -115,10 +243,19 @@ def payment_webhook_receive(
 
 
 def payment_sandbox_checkout(*, applicant: Applicant, token: str) -> tuple[str, Decimal]:
-    """The sandbox checkout behind ``token``, if it is this applicant's: (session id, amount)."""
+    """The sandbox checkout behind ``token``, if it is this applicant's and still open:
+    (session id, amount). One expired by a newer checkout can no longer be paid, as
+    with Stripe."""
     session_id, applicant_id, amount = _sandbox().read_checkout(token)
     if applicant_id != applicant.pk:
         raise NotFound()
+    checkout = Checkout.objects.filter(provider=SandboxProvider.name, session_id=session_id).first()
+    if checkout is None or checkout.status == Checkout.Status.CLOSED:
+        raise WebhookRejected(
+            "checkout_expired",
+            "This payment page has expired: a newer payment was started (in another window, perhaps). "
+            "Nothing was charged here.",
+        )
     return session_id, amount
 
 

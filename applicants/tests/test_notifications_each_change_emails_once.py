@@ -100,15 +100,16 @@ def test_a_payment_emails_once_and_the_same_reference_again_sends_nothing(django
         again, created = ledger_post(**payment)
     assert (again.pk, created, replayed) == (entry.pk, False, [])
     [message] = mail.outbox
-    assert message.subject == "We received your payment"
+    assert message.subject == "We received your payment of $950.00"
     assert "$950.00" in message.body
+    assert message.attachments[0][2] == "application/pdf"  # the receipt
     assert ApplicantNotification.objects.get().key == f"payment:{entry.pk}"
 
 
 @pytest.mark.parametrize(
     ("kind", "amount", "subject"),
     [
-        (LedgerEntry.Kind.REFUND, Decimal("100.00"), "A refund has been recorded on your account"),
+        (LedgerEntry.Kind.REFUND, Decimal("100.00"), "We refunded $100.00 to you"),
         (LedgerEntry.Kind.ADJUSTMENT, Decimal("-25.00"), "A credit has been applied to your account"),
     ],
 )

@@ -80,8 +80,10 @@ def test_the_pay_page_suggests_the_whole_balance(client, django_assert_num_queri
 def test_starting_a_payment_uses_a_fixed_number_of_queries(client, django_assert_num_queries) -> None:
     applicant = applicant_owing("1234.56")
     client.force_login(applicant.user)
-    # session, user, applicant, entries and balance for the form, balance again in the service
-    with django_assert_num_queries(6):
+    # session, user, applicant, entries and balance for the form; in the service's
+    # transaction (savepoint, release): the applicant's row lock, the balance again,
+    # the open checkouts to expire (none) and the new checkout.
+    with django_assert_num_queries(6 + 5):
         assert client.post(reverse("payment_start"), {"amount": "10.00"}).status_code == 302
 
 

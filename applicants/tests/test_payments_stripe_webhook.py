@@ -169,9 +169,13 @@ def test_a_webhook_uses_a_fixed_number_of_queries(client, django_assert_num_quer
     body = checkout_completed(applicant_id=applicant.pk, cents=100000)
     # event lookup, applicant, reference lookup, entry insert, event insert, two audit entries
     # (tail + insert each, plus the chain lock on PostgreSQL), and the savepoints around them;
-    # then the applicant's "payment received" e-mail row (savepoint, insert, release).
+    # then the applicant's "payment received" e-mail row (savepoint, insert, release) and
+    # the account's language for it; the checkout marked paid, and the balance after it
+    # (no refund: nothing was paid over the balance); and the journey's next step the
+    # e-mail ends with (applicant, verification, documents and their events, results,
+    # applications, ledger).
     audit_lock = 1 if connection.vendor == "postgresql" else 0
-    with django_assert_num_queries(17 + 3 + 2 * audit_lock):
+    with django_assert_num_queries(17 + 3 + 1 + 2 + 7 + 2 * audit_lock):
         deliver(client, body)
     with django_assert_num_queries(1):  # a replay reads its event and stops
         deliver(client, body)

@@ -329,10 +329,15 @@ CELERY_BEAT_SCHEDULE["school-verification-requeue-stuck-emails"] = {
 }
 # Applicant notifications (docs/notifications.md): not a Django app's tasks module, so
 # imported explicitly; the beat job re-queues e-mails whose delivery was lost.
-CELERY_IMPORTS = ["applicants.notifications.tasks"]
+CELERY_IMPORTS = ["applicants.notifications.tasks", "applicants.payments.tasks"]
 CELERY_BEAT_SCHEDULE["applicant-notifications-requeue"] = {
     "task": "applicants.notifications.tasks.applicant_notifications_requeue",
     "schedule": 5 * 60,
+}
+# Refunds of payments over the balance (applicants.payments): sent again while the provider is down.
+CELERY_BEAT_SCHEDULE["overpayment-refunds-requeue"] = {
+    "task": "applicants.payments.tasks.overpayment_refunds_requeue",
+    "schedule": 15 * 60,
 }
 
 REST_FRAMEWORK = {
