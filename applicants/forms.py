@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from applicants.models import Applicant, User
@@ -29,10 +30,10 @@ class DateInput(forms.DateInput):
 
 class SignUpForm(BaseUserCreationForm):
     email = forms.EmailField(
-        label="E-mail address",
+        label=_("E-mail address"),
         max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
-        help_text="We send a confirmation link to this address. You will also use it to log in.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=_("We send a confirmation link to this address. You will also use it to log in."),
     )
 
     class Meta:
@@ -41,14 +42,15 @@ class SignUpForm(BaseUserCreationForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["password1"].label = "Password"
-        self.fields[
-            "password1"
-        ].help_text = (
+        # Django's form puts autofocus on the login field; the skip link must stay the
+        # first Tab stop of every page (WCAG 2.4.1, tests/browser/test_keyboard_flows.py).
+        self.fields["email"].widget.attrs.pop("autofocus", None)
+        self.fields["password1"].label = _("Password")
+        self.fields["password1"].help_text = _(
             "At least 10 characters. Do not use only numbers, a common password, or your e-mail address."
         )
-        self.fields["password2"].label = "Password again"
-        self.fields["password2"].help_text = "Type the same password again, to avoid typing mistakes."
+        self.fields["password2"].label = _("Password again")
+        self.fields["password2"].help_text = _("Type the same password again, to avoid typing mistakes.")
 
     def clean_email(self) -> str:
         return str(self.cleaned_data["email"]).strip().lower()
@@ -64,14 +66,14 @@ class EmailAuthenticationForm(AuthenticationForm):
     name ``username``: django-axes reads it to count failures per account."""
 
     username = forms.EmailField(
-        label="E-mail address",
+        label=_("E-mail address"),
         max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": (
+        "invalid_login": _(
             "The e-mail address or the password is not correct. Check both and try again. "
             "After 5 failed attempts the account is locked for a while."
         ),
