@@ -23,10 +23,17 @@ register = template.Library()
 CENT = Decimal("0.01")
 
 
-def format_day(value: datetime.date | datetime.datetime | None) -> str:
-    """ "1 December 2026"; an aware datetime is shown on the portal's local day."""
-    if value is None:
+def format_day(value: datetime.date | datetime.datetime | str | None) -> str:
+    """ "1 December 2026"; an aware datetime is shown on the portal's local day. An ISO
+    date string (as stored in report payloads) is read first; anything else is shown as is."""
+    if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        text = value
+        try:
+            value = datetime.date.fromisoformat(text[:10])
+        except ValueError:
+            return text
     if isinstance(value, datetime.datetime):
         value = timezone.localdate(value) if timezone.is_aware(value) else value.date()
     return dateformat.format(value, "j F Y")
@@ -51,7 +58,7 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 
 
 @register.filter(name="day")
-def day_filter(value: datetime.date | datetime.datetime | None) -> str:
+def day_filter(value: datetime.date | datetime.datetime | str | None) -> str:
     return format_day(value)
 
 

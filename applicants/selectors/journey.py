@@ -197,8 +197,11 @@ def applicant_journey(applicant: Applicant, *, today: datetime.date | None = Non
             Action(
                 "certificate",
                 "You are certified. Download your Standard ECFMG Certificate.",
-                reverse("certificate_detail"),
-                "Go to your certificate",
+                # The PDF itself once it is rendered; until then the page that says so.
+                reverse("certificate_download", args=[certificate.pk])
+                if certificate.pdf.name
+                else reverse("certificate_detail"),
+                "Download your certificate (PDF)" if certificate.pdf.name else "Go to your certificate",
                 Page.CERTIFICATE,
                 "R-CE-3",
             )

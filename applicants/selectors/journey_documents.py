@@ -122,6 +122,8 @@ def document_rows(
         else:
             status_label = latest.get_status_display()
             message = _STATUS_MESSAGES.get(latest.status, "")
+            if kind == Document.Kind.FINAL_TRANSCRIPT:
+                message = "Nothing to do: your medical school sent it to ECFMG directly."
         out.append(
             DocumentRow(
                 kind=kind,

@@ -20,6 +20,13 @@ from .common import applicant_required, show_domain_error
 from .document_drafts import document_draft_start, upload_rate_limited
 
 
+def document_name(document: Document) -> str:
+    """ "final medical diploma", "official English translation of the diploma": the kind's
+    name inside a sentence, with only its first letter lowered (English keeps its capital)."""
+    label = str(document.get_kind_display())
+    return label[:1].lower() + label[1:]
+
+
 @applicant_required
 def documents(request: HttpRequest, applicant: Applicant) -> HttpResponse:
     """The documents this applicant needs now, from the journey: a kind that is not
@@ -53,7 +60,7 @@ def documents(request: HttpRequest, applicant: Applicant) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"We received your {document.get_kind_display().lower()}. "
+                f"We received your {document_name(document)}. "
                 "Its state is now \u201cReceived\u201d; we will tell you when it changes.",
             )
             return redirect("documents")

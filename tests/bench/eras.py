@@ -14,8 +14,8 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from applicants.loadgen.rows import Table
 from applicants.models import Applicant
-from ecfmg_portal.loadgen.rows import Table
 from verification.eras.models import ResidencyApplication, StatusReport, WebhookDelivery
 from verification.eras.services import SEASONS_AHEAD, program_webhook_configure, status_reports_refresh
 from verification.models import Organization

@@ -82,7 +82,7 @@ def write(results: list[BenchResult], machine: dict[str, str]) -> Path:
         "# Benchmarks",
         "",
         "Figures written by `make bench` (`tests/bench/`); do not edit above the analysis marker.",
-        "Data: `manage.py generate_load_data` (applicants at every stage, see `ecfmg_portal/loadgen/`).",
+        "Data: `manage.py generate_load_data` (applicants at every stage, see `applicants/loadgen/`).",
         "",
         "| Benchmark | Date | Machine | Applicants | Result |",
         "|---|---|---|---:|---|",

@@ -29,8 +29,8 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from applicants.loadgen.generate import generate_load_data  # noqa: E402
 from applicants.models import Applicant  # noqa: E402
-from ecfmg_portal.loadgen.generate import generate_load_data  # noqa: E402
 
 from . import report  # noqa: E402
 from .api import bench_api  # noqa: E402
@@ -38,8 +38,8 @@ from .common import BenchResult, machine  # noqa: E402
 from .eras import bench_eras  # noqa: E402
 from .pages import bench_pages  # noqa: E402
 from .pdf import bench_pdf  # noqa: E402
-from .staff_pages import bench_staff_pages  # noqa: E402
 from .signing import bench_signing  # noqa: E402
+from .staff_pages import bench_staff_pages  # noqa: E402
 from .sweep import bench_sweep  # noqa: E402
 from .uploads import bench_uploads  # noqa: E402
 

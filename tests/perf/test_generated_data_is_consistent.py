@@ -11,12 +11,12 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db.models import Sum
 
+from applicants.loadgen.generate import SAMPLE_FILE_NAME, STAGES, generate_load_data
 from applicants.models import Applicant, LedgerEntry, User
 from applicants.services.identity import fold_name, luhn_check_digit, usmle_id_is_valid
 from certificates.models import Certificate, CertificateCounter
 from certificates.selectors import assessments_in_batches
 from credentials.models import Document
-from ecfmg_portal.loadgen.generate import SAMPLE_FILE_NAME, STAGES, generate_load_data
 from exams.models import ExamApplication
 
 pytestmark = pytest.mark.django_db

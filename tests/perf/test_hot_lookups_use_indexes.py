@@ -1,6 +1,6 @@
 """The hot lookups use indexes at 100k rows (PostgreSQL's plans; SQLite is skipped).
 
-Rows are written with COPY (``ecfmg_portal.loadgen.rows``) inside the test's
+Rows are written with COPY (``applicants.loadgen.rows``) inside the test's
 transaction and the tables ANALYZEd, so the planner sees realistic volumes. The
 queries explained are the ones the real selectors run, captured as they run.
 A sequential scan of a large table fails the test; small tables (schools,
@@ -21,11 +21,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from applicants.loadgen.rows import Table
 from applicants.models import Applicant, User
 from applicants.services.identity import fold_name, luhn_check_digit
 from certificates.models import Certificate
 from credentials.models import Document
-from ecfmg_portal.loadgen.rows import Table
 from verification.models import Organization, VerificationReport
 from verification.selectors import applicant_for_verification, public_check_by_code
 

@@ -9,10 +9,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from applicants.loadgen.generate import generate_load_data
 from applicants.models import Applicant
 from certificates.models import Certificate
 from certificates.selectors import assessments_in_batches, facts_for_applicants
-from ecfmg_portal.loadgen.generate import generate_load_data
 from verification.eras.selectors import status_payloads
 from verification.models import VerificationReport
 from verification.selectors import applicant_for_verification, public_check_by_code

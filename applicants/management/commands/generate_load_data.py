@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ecfmg_portal.loadgen.generate import generate_load_data
+from applicants.loadgen.generate import generate_load_data
 
 
 class Command(BaseCommand):
