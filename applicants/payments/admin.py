@@ -17,9 +17,9 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from applicants.models import LedgerEntry
-from ecfmg_portal.admin_lists import LargeTableAdmin
+from ecfmg_portal.admin_lists import LargeTableAdmin, ReadOnlyAdmin
 
-from .models import ProviderEvent
+from .models import Checkout, OverpaymentRefund, ProviderEvent
 from .services import ledger_record_by_staff
 
 # (form choice) -> (ledger kind, sign of the amount given to ledger_record_by_staff)
@@ -142,3 +142,39 @@ class ProviderEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(Checkout)
+class CheckoutAdmin(ReadOnlyAdmin):
+    """Checkouts opened with the provider: at most one open per applicant."""
+
+    list_display = ("created_at", "provider", "status", "applicant", "amount", "session_id")
+    list_filter = ("provider", "status")
+    list_select_related = ("applicant",)
+    search_fields = ("session_id", "applicant__usmle_id")
+    readonly_fields = ("applicant", "provider", "session_id", "amount", "status", "created_at", "closed_at")
+
+
+@admin.register(OverpaymentRefund)
+class OverpaymentRefundAdmin(ReadOnlyAdmin):
+    """Refunds of payments over the balance. A ``failed`` one was refused by the provider:
+    finance staff refund it there by hand and record the refund on the ledger."""
+
+    list_display = ("created_at", "status", "applicant", "amount", "provider", "attempts", "last_error")
+    list_filter = ("status", "provider")
+    list_select_related = ("applicant",)
+    search_fields = ("applicant__usmle_id", "provider_refund_id")
+    readonly_fields = (
+        "payment",
+        "applicant",
+        "provider",
+        "provider_payment_id",
+        "amount",
+        "status",
+        "provider_refund_id",
+        "refund_entry",
+        "attempts",
+        "last_error",
+        "created_at",
+        "done_at",
+    )
