@@ -55,7 +55,8 @@ def test_a_graduate_with_an_id_is_told_to_apply_and_sees_the_balance(client: Cli
     texts = [action.text for action in response.context["journey"].actions]
     assert texts[0].startswith("Upload a scan of your final medical diploma")
     assert texts[1].startswith("Apply for USMLE Step 1")
-    assert "You owe <strong>$1,000.00</strong>" in body
+    # Amounts and numbers are isolated (<bdi>) so they read left to right inside Arabic text.
+    assert "You owe <strong><bdi>$1,000.00</bdi></strong>" in body
     checklist = response.context["assessment"].requirements
     assert checklist[0].met and checklist[0].rule == "R-ID-1"
 
@@ -68,7 +69,7 @@ def test_a_certified_applicant_sees_the_certificate_and_nothing_to_do(client: Cl
     assert response.context["assessment"].eligible
     assert response.context["journey"].state == "certified"
     assert [a.key for a in response.context["journey"].actions] == ["certificate"]
-    assert "Certificate number <strong>EC-0000123</strong>" in body
+    assert "Certificate number <strong><bdi>EC-0000123</bdi></strong>" in body
     assert "You are certified." in body
 
 

@@ -14,6 +14,7 @@ from tests.i18n.template_scan import TEMPLATES, untranslated_text
 COVERED = [
     "_language_switcher.html",
     "base.html",
+    "applicants/dashboard.html",
     "503.html",
     "school/_field.html",
     "school/link_problem.html",
