@@ -34,7 +34,7 @@ from .issuer import issuer_did
 from .signing.data_integrity import ProofError, proof_of, verify_proof
 from .signing.jsonld import CREDENTIALS_V2, JsonLdError
 from .signing.multikey import MultikeyError, public_key_from_multibase
-from .signing.pdf import open_untrusted_pdf, pdf_signature_check
+from .signing.pdf import SIGNATURE_FIELD, open_untrusted_pdf, pdf_signature_check
 from .status_lists import bit_is_set, decode_bits
 
 logger = logging.getLogger(__name__)
@@ -58,6 +58,7 @@ MAX_PDF_PAGES = 10
 MAX_CREDENTIAL_BYTES = 64 * 1024
 MAX_JSON_DEPTH = 12
 MAX_ATTACHMENTS = 16
+SIGNED_PDF_MARKS = (SIGNATURE_FIELD.encode(), b"/ByteRange", ATTACHMENT_NAME.encode())
 STATUS_LIST_PATH = re.compile(r"^/credentials/status/(?P<name>[a-z0-9-]{1,32})/$")
 
 
@@ -342,6 +343,11 @@ def _verify_pdf(data: bytes, sources: TrustSources, outcome: Outcome) -> Outcome
     except Exception as error:  # a malformed signature dictionary is a changed file
         logger.info("PDF signature could not be read: %s", type(error).__name__)
         outcome.check("PDF signature", False, "The PDF's signature cannot be read.")
+        return outcome.finish(ALTERED)
+    if not signature.signed and any(mark in data for mark in SIGNED_PDF_MARKS):
+        # Our signature field, its byte range or the attached credential is there, yet no
+        # signature can be read: one changed byte broke its dictionary.
+        outcome.check("PDF signature", False, "The PDF's signature was damaged after it was signed.")
         return outcome.finish(ALTERED)
     if not signature.signed:
         outcome.check("PDF signature", False, "The PDF is not signed.")
