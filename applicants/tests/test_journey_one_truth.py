@@ -348,3 +348,26 @@ def test_the_dashboard_stays_within_ten_queries(client: Client, django_assert_ma
     logged_in(client, applicant)
     with django_assert_max_num_queries(10):
         assert client.get(reverse("dashboard")).status_code == 200
+
+
+def test_a_revocation_emails_the_holder_once_with_the_reason_and_what_to_do() -> None:
+    from django.contrib.auth.models import Permission
+
+    from applicants.notifications.models import ApplicantNotification
+    from applicants.tests.factories import UserFactory
+    from certificates.services import certificate_revoke
+    from ecfmg_portal.errors import Conflict
+
+    applicant = applicant_with()
+    certificate = CertificateFactory(applicant=applicant)
+    officer = UserFactory(is_staff=True)
+    officer.user_permissions.add(Permission.objects.get(codename="revoke_certificate"))
+    officer = type(officer).objects.get(pk=officer.pk)
+    certificate_revoke(certificate=certificate, reason="Irregular behaviour finding 2026-17.", actor=officer)
+    with pytest.raises(Conflict):
+        certificate_revoke(certificate=certificate, reason="Again.", actor=officer)
+    notification = ApplicantNotification.objects.get(
+        applicant=applicant, key__startswith="certificate_revoked"
+    )
+    assert "Irregular behaviour finding 2026-17." in notification.body
+    assert "What you can do:" in notification.body and settings.SUPPORT_EMAIL in notification.body
