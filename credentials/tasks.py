@@ -47,3 +47,11 @@ def verification_emails_requeue_stuck() -> int:
     for email_id in email_ids:
         send_verification_email.delay_on_commit(email_id)
     return len(email_ids)
+
+
+@shared_task(base=DjangoTask, acks_late=True)
+def document_drafts_expire() -> int:
+    """Beat: multi-page previews left unsent for a day go, with their files."""
+    from credentials.services.document_drafts import document_drafts_expire as expire
+
+    return expire()

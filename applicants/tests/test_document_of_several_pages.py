@@ -4,6 +4,7 @@ applicant's own: another applicant gets "not found" on every URL."""
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import pikepdf
@@ -12,10 +13,12 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from applicants.tests.factories import ApplicantFactory
 from credentials.models import Document, DocumentDraft
+from credentials.tasks import document_drafts_expire
 from tests.security.hostile_files import jpeg_bytes, jpeg_with_gps, multi_page_pdf, png_bytes, tiny_arrays_pdf
 
 pytestmark = pytest.mark.django_db
@@ -176,3 +179,16 @@ def test_a_new_draft_replaces_the_previous_one(applicant_client, django_capture_
         _post(client, _files(("a.png", png_bytes()), ("b.png", png_bytes())))
     assert list(DocumentDraft.objects.values_list("pages", flat=True)) == [2]
     assert not default_storage.exists(first.file.name)
+
+
+def test_a_draft_left_for_a_day_expires_with_its_files(applicant_client, django_capture_on_commit_callbacks):
+    _, client = applicant_client
+    draft = _draft_for(client)
+    DocumentDraft.objects.filter(pk=draft.pk).update(created_at=timezone.now() - datetime.timedelta(hours=25))
+
+    assert client.get(reverse("document_draft", kwargs={"draft_id": draft.pk})).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        assert document_drafts_expire() == 1
+    assert not DocumentDraft.objects.exists()
+    assert not default_storage.exists(draft.file.name)
+    assert document_drafts_expire() == 0

@@ -155,3 +155,14 @@ def _delete_files(names: list[str]) -> None:
     for name in names:
         if name:
             default_storage.delete(name)
+
+
+def document_drafts_expire(*, now: datetime.datetime | None = None) -> int:
+    """Delete drafts past ``DRAFT_LIFETIME`` with their files (beat); idempotent."""
+    cutoff = (now or timezone.now()) - DRAFT_LIFETIME
+    expired = 0
+    for draft in DocumentDraft.objects.filter(created_at__lte=cutoff).order_by("created_at")[:500]:
+        with transaction.atomic():
+            _discard(draft)
+        expired += 1
+    return expired

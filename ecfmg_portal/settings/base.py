@@ -327,6 +327,11 @@ CELERY_BEAT_SCHEDULE["school-verification-requeue-stuck-emails"] = {
     "task": "credentials.tasks.verification_emails_requeue_stuck",
     "schedule": 10 * 60,
 }
+# Multi-page upload previews left unsent for a day (credentials.services.document_drafts).
+CELERY_BEAT_SCHEDULE["document-drafts-expire"] = {
+    "task": "credentials.tasks.document_drafts_expire",
+    "schedule": 60 * 60,
+}
 # Applicant notifications (docs/notifications.md): not a Django app's tasks module, so
 # imported explicitly; the beat job re-queues e-mails whose delivery was lost.
 CELERY_IMPORTS = ["applicants.notifications.tasks", "applicants.payments.tasks"]
