@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -342,3 +343,15 @@ def open_file(data: bytes, name: str):
             return False
 
     return _Upload()
+
+
+def test_a_payment_receipt_is_signed_but_is_not_a_certificate():
+    from applicants.models import LedgerEntry
+    from applicants.payments.receipts import receipt_pdf
+    from applicants.tests.factories import LedgerEntryFactory
+
+    entry = LedgerEntryFactory(kind=LedgerEntry.Kind.PAYMENT, amount=Decimal("-100.00"), reference="pay-h7-1")
+    entry.refresh_from_db()
+    data = receipt_pdf(entry)
+    assert pdf_signature_check(open_untrusted_pdf(data), data).ok
+    assert verify(data).verdict == NOT_A_CERTIFICATE
