@@ -228,6 +228,21 @@ class IdentityForm(forms.Form):
             "max_whole_digits": "Enter the years of transfer credit as a number from 0 to 10.",
         },
     )
+    # R-ED-2: transfer credit counts only if the transfer school was listed for these years.
+    transfer_credit_first_year = forms.IntegerField(
+        label="Transfer credit earned from (year)",
+        required=False,
+        help_text="Only with transfer credit: the first calendar year, for example 2015.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": "1900", "max": "2100"}),
+        error_messages={"invalid": "Enter a year, for example 2015."},
+    )
+    transfer_credit_last_year = forms.IntegerField(
+        label="Transfer credit earned until (year)",
+        required=False,
+        help_text="The last calendar year, for example 2017.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": "1900", "max": "2100"}),
+        error_messages={"invalid": "Enter a year, for example 2017."},
+    )
 
     def __init__(
         self,
@@ -249,6 +264,8 @@ class IdentityForm(forms.Form):
                 "academic_years": _years_shown(applicant.academic_years) or None,
                 "transfer_school": applicant.transfer_school_id,
                 "transfer_years": _years_shown(applicant.transfer_years),
+                "transfer_credit_first_year": applicant.transfer_credit_first_year,
+                "transfer_credit_last_year": applicant.transfer_credit_last_year,
             },
         )
         super().__init__(*args, **kwargs)

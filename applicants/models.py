@@ -101,6 +101,14 @@ class Applicant(models.Model):
     transfer_years = models.DecimalField(
         "academic years of transfer credit", max_digits=3, decimal_places=1, default=Decimal("0")
     )
+    # R-ED-2: transfer credit counts only when the transfer school is listed in IMED for
+    # the years it was earned, so those (calendar) years are recorded with it.
+    transfer_credit_first_year = models.PositiveSmallIntegerField(
+        "first year of transfer credit", null=True, blank=True
+    )
+    transfer_credit_last_year = models.PositiveSmallIntegerField(
+        "last year of transfer credit", null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -82,6 +82,8 @@ class ApplicantFacts:
     academic_years: Decimal | int = 0
     transfer_school: SchoolFact | None = None
     transfer_years: Decimal | int = 0
+    # (first, last) calendar years in which the transfer credit was earned (R-ED-2).
+    transfer_earned_years: tuple[int, int] | None = None
     first_exam_application_on: datetime.date | None = None
     exam_results: tuple[ExamFact, ...] = ()
     # Current documents only: replaced ones are left out by the selector.
@@ -245,16 +247,30 @@ def check_school_listed(facts: ApplicantFacts) -> Requirement:
     )
 
 
+TRANSFER_YEARS_MISSING = "transfer credit needs the years in which it was earned"
+
+
 def check_academic_years(facts: ApplicantFacts) -> Requirement:
-    """R-ED-2: 4 years of credit; transfer credit counts only from a listed school, documented."""
+    """R-ED-2: 4 years of credit, to the half year, own and transfer credit added up;
+    transfer credit counts only from a school listed in IMED for every year in which it
+    was earned, documented by the transfer school's transcript."""
     title = f"At least {MIN_ACADEMIC_YEARS} academic years of credit"
     own = facts.academic_years
     transfer: Decimal | int = 0
     notes: list[str] = []
     if facts.transfer_years:
         school = facts.transfer_school
+        years = facts.transfer_earned_years
         if school is None or not school.eligible_years:
             notes.append("transfer credit from a school not listed in IMED does not count")
+        elif years is None:
+            notes.append(TRANSFER_YEARS_MISSING)
+        elif not all(school.lists_year(year) for year in range(years[0], years[1] + 1)):
+            span = f"{years[0]}" if years[0] == years[1] else f"{years[0]} to {years[1]}"
+            notes.append(
+                f"{school.name} is not listed in IMED for {span}, when your transfer credit was earned, "
+                "so it does not count"
+            )
         else:
             documented = [d for d in facts.documents_of(TRANSFER_TRANSCRIPT) if d.status not in (REJECTED,)]
             if documented:
@@ -273,11 +289,12 @@ def check_academic_years(facts: ApplicantFacts) -> Requirement:
     reason = f"{_years(total, 'academic year')} of credit counted"
     if notes:
         reason += "; " + "; ".join(notes)
-    action = (
-        "Upload the transcript of your transfer school."
-        if "transfer credit needs the transcript of the transfer school" in notes
-        else "Check the years of credit in your profile; at least 4 are required."
-    )
+    if "transfer credit needs the transcript of the transfer school" in notes:
+        action = "Upload the transcript of your transfer school."
+    elif TRANSFER_YEARS_MISSING in notes:
+        action = "Give the years in which you earned your transfer credit in your identity details."
+    else:
+        action = "Check the years of credit in your profile; at least 4 are required."
     return Requirement("R-ED-2", title, False, None, reason + ".", action)
 
 

@@ -125,6 +125,9 @@ def facts_from_rows(
         academic_years=_years_of_credit(applicant.academic_years),
         transfer_school=transfer_school,
         transfer_years=_years_of_credit(applicant.transfer_years),
+        transfer_earned_years=(applicant.transfer_credit_first_year, applicant.transfer_credit_last_year)
+        if applicant.transfer_credit_first_year and applicant.transfer_credit_last_year
+        else None,
         first_exam_application_on=timezone.localdate(first_application_at) if first_application_at else None,
         exam_results=tuple(sorted(exam_results, key=lambda r: r.test_date)),
         documents=tuple(documents),

@@ -39,6 +39,8 @@ IDENTITY_FIELDS = (
     "academic_years",
     "transfer_school",
     "transfer_years",
+    "transfer_credit_first_year",
+    "transfer_credit_last_year",
 )
 MIN_AGE_YEARS = 16
 MAX_AGE_YEARS = 100
@@ -195,7 +197,41 @@ def identity_problems(
         problems["transfer_school"] = (
             "The transfer school must be another school than the one that granted your degree."
         )
+    _check_transfer_credit_years(values, cleaned, problems)
     return cleaned, problems
+
+
+def _check_transfer_credit_years(
+    values: Mapping[str, Any], cleaned: dict[str, Any], problems: dict[str, str]
+) -> None:
+    """R-ED-2: the calendar years in which transfer credit was earned, needed to check that
+    the transfer school was listed in IMED then; none without transfer credit."""
+    first, last = values.get("transfer_credit_first_year"), values.get("transfer_credit_last_year")
+    cleaned["transfer_credit_first_year"], cleaned["transfer_credit_last_year"] = None, None
+    if not cleaned.get("transfer_years"):
+        return
+    graduated = cleaned.get("graduation_date")
+    latest = graduated.year if isinstance(graduated, datetime.date) else None
+    for field, value in (("transfer_credit_first_year", first), ("transfer_credit_last_year", last)):
+        try:
+            year = int(str(value))
+        except ValueError:
+            problems[field] = (
+                "Enter the years in which you earned the transfer credit, for example 2015 to 2017."
+            )
+            continue
+        if year < 1900 or (latest is not None and year > latest):
+            problems[field] = "The years of transfer credit must come before your graduation: check them."
+            continue
+        cleaned[field] = year
+    if (
+        cleaned["transfer_credit_first_year"]
+        and cleaned["transfer_credit_last_year"]
+        and cleaned["transfer_credit_first_year"] > cleaned["transfer_credit_last_year"]
+    ):
+        problems["transfer_credit_last_year"] = (
+            "The last year of transfer credit comes before the first: check them."
+        )
 
 
 def identity_validate(*, values: Mapping[str, Any], today: datetime.date) -> dict[str, Any]:

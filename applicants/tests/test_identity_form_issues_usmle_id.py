@@ -98,10 +98,20 @@ def test_it_refuses_implausible_details_next_to_the_field(
 def test_transfer_credit_from_another_school_is_saved(client: Client) -> None:
     applicant = make_new_applicant()
     school, other = SchoolFactory(), SchoolFactory()
-    data = _form(school, academic_years="3.5", transfer_school=other.pk, transfer_years="1.5")
+    year = timezone.localdate().year - 3
+    data = _form(
+        school,
+        academic_years="3.5",
+        transfer_school=other.pk,
+        transfer_years="1.5",
+        transfer_credit_first_year=str(year - 1),
+        transfer_credit_last_year=str(year),
+    )
     logged_in(client, applicant).post(reverse("identity"), data)
     applicant.refresh_from_db()
     assert (applicant.transfer_school_id, applicant.transfer_years) == (other.pk, Decimal("1.5"))
+    # R-ED-2: the years the transfer credit was earned, to check the school was listed then.
+    assert (applicant.transfer_credit_first_year, applicant.transfer_credit_last_year) == (year - 1, year)
     assert applicant.academic_years == Decimal("3.5")
 
 

@@ -75,6 +75,9 @@ def test_every_problem_is_shown_at_once_in_a_summary_linking_to_its_field(client
         "date_of_birth",
         "academic_years",
         "transfer_school",
+        # R-ED-2: transfer credit needs the years in which it was earned.
+        "transfer_credit_first_year",
+        "transfer_credit_last_year",
         "graduation_date",
     }
     html = response.content.decode()

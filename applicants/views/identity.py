@@ -117,6 +117,8 @@ def _answers(applicant: Applicant) -> list[tuple[str, str, str]]:
         "academic_years": _years(applicant.academic_years),
         "transfer_school": school(applicant.transfer_school),
         "transfer_years": _years(applicant.transfer_years),
+        "transfer_credit_first_year": str(applicant.transfer_credit_first_year or "None"),
+        "transfer_credit_last_year": str(applicant.transfer_credit_last_year or "None"),
     }
     return [(str(form.fields[f].label), shown[f], form[f].id_for_label) for f in IDENTITY_FIELDS]
 

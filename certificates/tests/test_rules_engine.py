@@ -177,11 +177,12 @@ def test_a_single_missing_fact_blocks_certification(name: str, changes: dict[str
         ("R-ED-1 open-ended range reaches this year", {"graduation_date": D(2026, 6, 1)}),
         ("R-ED-2 exactly four years", {"academic_years": 4}),
         (
-            "R-ED-2 three years own plus one transferred from a listed school, documented",
+            "R-ED-2 three years own plus one transferred from a school listed then, documented",
             {
                 "academic_years": 3,
                 "transfer_years": 1,
                 "transfer_school": LISTED,
+                "transfer_earned_years": (2005, 2005),
                 "documents": (
                     *complete().documents,
                     DocumentFact(TRANSFER_TRANSCRIPT, RECEIVED, "en", received_on=D(2023, 2, 1)),

@@ -9,13 +9,14 @@ Delivering one:
 2. render and hand it to the mail backend;
 3. mark it sent.
 
-A second delivery of the same task finds nothing to claim and does nothing. The one
-window left is a crash after the SMTP server accepted the message and before step 3
-commits: the stale claim is then taken again and the message goes out a second
-time. That window is the time of one UPDATE; closing it would need the SMTP server to
-deduplicate (Message-ID), which ordinary servers do not. We chose this tiny
-at-least-once window over the alternative (marking "sent" before sending), which
-would lose e-mails on every crash.
+A second delivery of the same task finds nothing to claim and does nothing. If the
+database connection drops after the SMTP server accepted the message, step 3 is
+retried on a fresh connection, and the send was already written to the sent log
+(the shared cache, a different service): a retry that finds it there records
+"sent" without sending again. The window left is a crash in the instant between
+the SMTP server's acceptance and the sent-log write; the stable Message-ID lets a
+deduplicating server drop that copy. We chose this tiny at-least-once window over
+marking "sent" before sending, which would lose e-mails on every crash.
 
 This module does not queue tasks (``credentials.tasks`` imports it): it returns the
 ids of rows to deliver, and the caller queues them.
@@ -30,8 +31,9 @@ import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Greatest
 from django.template.loader import render_to_string
@@ -208,6 +210,12 @@ def verification_email_deliver(*, email_id: int) -> DeliveryResult:
             status=VerificationEmail.Status.SKIPPED, last_error=reason[:300]
         )
         return DeliveryResult(Delivery.SKIPPED)
+    if sent_log_has(email):
+        # Sent before, but the database lost the record (connection dropped after the
+        # SMTP server accepted it): record it now, never send it again.
+        _record_sent(email_id)
+        logger.info("verification e-mail %s found in the sent log; not sent again", email_id)
+        return DeliveryResult(Delivery.SENT)
     message = _render(email)
     if settings.SCHOOL_VERIFICATION_SEND_PAUSE_SECONDS:
         # Test hook only (the crash test kills the worker here); 0 in every real deployment.
@@ -223,11 +231,55 @@ def verification_email_deliver(*, email_id: int) -> DeliveryResult:
             raise TransientEmailError(_describe(exc)) from exc
         verification_email_fail(email_id=email_id, error=_describe(exc))
         return DeliveryResult(Delivery.FAILED)
-    VerificationEmail.objects.filter(pk=email_id).update(
-        status=VerificationEmail.Status.SENT, sent_at=timezone.now(), last_error=""
-    )
+    sent_log_add(email)
+    _record_sent(email_id)
     logger.info("verification e-mail %s (%s) sent", email_id, email.step)
     return DeliveryResult(Delivery.SENT)
+
+
+# The sent log: written the moment the SMTP server accepts a message, in the shared cache
+# (Redis in production), a different service from the database. If the database
+# connection drops before "sent" is recorded, the retry finds the message here and
+# records it instead of sending it again. The window left is the instant between the
+# SMTP server's acceptance and this write (and losing the cache within that week);
+# the stable Message-ID then lets a deduplicating server drop the copy.
+SENT_LOG_SECONDS = 7 * 24 * 3600
+
+
+def _sent_log_key(email: VerificationEmail) -> str:
+    # The row's creation time too: an id reused after a database restore is another e-mail.
+    return f"school-verification-email-sent:{email.pk}:{email.created_at.timestamp()}"
+
+
+def sent_log_add(email: VerificationEmail) -> None:
+    try:
+        cache.set(_sent_log_key(email), timezone.now().isoformat(), timeout=SENT_LOG_SECONDS)
+    except Exception:  # the cache being down must not undo a sent e-mail
+        logger.warning("verification e-mail %s: could not write the sent log", email.pk)
+
+
+def sent_log_has(email: VerificationEmail) -> bool:
+    try:
+        return cache.get(_sent_log_key(email)) is not None
+    except Exception:  # no sent log: fall back to the claim alone
+        logger.warning("verification e-mail %s: could not read the sent log", email.pk)
+        return False
+
+
+def _record_sent(email_id: int) -> None:
+    """Mark the row sent; a dropped connection is reopened and the write tried again a
+    few times before giving up (the sent log then covers the task's retry)."""
+    for attempt in range(3):
+        try:
+            VerificationEmail.objects.filter(pk=email_id).update(
+                status=VerificationEmail.Status.SENT, sent_at=timezone.now(), last_error=""
+            )
+            return
+        except (OperationalError, InterfaceError):
+            if attempt == 2 or connection.in_atomic_block:
+                raise
+            connection.close()  # the next query opens a fresh connection
+            time.sleep(0.2 * (attempt + 1))
 
 
 def verification_email_fail(*, email_id: int, error: str) -> None:

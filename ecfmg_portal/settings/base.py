@@ -253,8 +253,10 @@ CELERY_TASK_TIME_LIMIT = env.integer("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_TASK_SOFT_TIME_LIMIT = env.integer("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
 # Redis redelivers a message a dead worker held once it has been unacknowledged this
 # long; the restore sweep runs every interval*throttle seconds. Tests lower all three.
+# Matched to the longest task (the hard time limit) plus a margin: longer, and a PDF
+# whose worker was killed waited an hour; shorter, and a live task would be run twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.integer("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "visibility_timeout": env.integer("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 60),
     "unacked_restore_interval": env.integer("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
     "unacked_restore_throttle": env.integer("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
 }

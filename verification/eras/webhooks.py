@@ -5,7 +5,9 @@ conditional UPDATE (``pending`` -> ``sending``), posts the signed JSON body, and
 records what happened. Connection errors, timeouts, 408, 429 and 5xx are
 retried with exponential backoff up to the delivery's attempt limit; any other
 answer (3xx, 4xx) fails the delivery at once. A delivery that is ``delivered``
-is never sent again, so a version reaches its program at most once.
+is never sent again. One interrupted mid-send (worker killed after the receiver may
+have got it) is sent again by the sweep with the same ``X-ECFMG-Delivery`` id, on
+which receivers deduplicate: each version is processed once (docs/eras.md).
 
 Signature: ``X-ECFMG-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>``
 with ``X-ECFMG-Timestamp`` the Unix time of the attempt (see docs/eras.md).
@@ -27,7 +29,8 @@ from urllib.parse import urlsplit
 import requests
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 
@@ -254,20 +257,32 @@ def webhook_delivery_resend(*, delivery: WebhookDelivery, actor: Any = None) -> 
     return bool(resent)
 
 
+INTERRUPTED = "Interrupted while sending (worker lost); redelivered with the same delivery id."
+
+
 def webhook_deliveries_sweep() -> list[int]:
-    """Fail deliveries interrupted mid-send (the receiver may have them: staff
-    decide whether to resend), and return overdue pending ones to queue again."""
+    """Return deliveries interrupted mid-send to ``pending`` and list every overdue
+    pending one to queue again.
+
+    An interrupted delivery may or may not have reached the receiver. It is sent
+    again automatically with the same ``X-ECFMG-Delivery`` id and the same body, and
+    receivers deduplicate on that id (docs/eras.md), so a retry is safe where a staff
+    "resend" guessed. It is never marked failed for that: only an answer fails it."""
     now = timezone.now()
     WebhookDelivery.objects.filter(
         status=WebhookDelivery.Status.SENDING, claimed_at__lt=now - STALE_SENDING
     ).update(
-        status=WebhookDelivery.Status.FAILED,
+        status=WebhookDelivery.Status.PENDING,
         claimed_at=None,
-        next_attempt_at=None,
-        last_error="Interrupted while sending: the receiver may or may not have it. Resend if needed.",
+        next_attempt_at=now,
+        # The lost attempt counted; one more is always allowed, so a redelivery can end
+        # with the receiver's real answer rather than with "gave up" unasked.
+        attempt_limit=Greatest(F("attempt_limit"), F("attempts") + 1),
+        last_error=INTERRUPTED,
     )
+    due = Q(next_attempt_at__lt=now - OVERDUE_PENDING) | Q(last_error=INTERRUPTED, next_attempt_at__lte=now)
     return list(
-        WebhookDelivery.objects.filter(
-            status=WebhookDelivery.Status.PENDING, next_attempt_at__lt=now - OVERDUE_PENDING
-        ).values_list("pk", flat=True)[:1000]
+        WebhookDelivery.objects.filter(due, status=WebhookDelivery.Status.PENDING).values_list(
+            "pk", flat=True
+        )[:1000]
     )

@@ -1,10 +1,12 @@
-"""A report version is never delivered twice, however often its task runs."""
+"""A report version is never delivered twice by a healthy worker, however often its task runs;
+one interrupted mid-send is redelivered with the same delivery id, for the receiver to deduplicate."""
 
 from __future__ import annotations
 
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from verification.eras.models import WebhookDelivery
 from verification.eras.tasks import webhook_deliver, webhook_deliveries_requeue
@@ -47,21 +49,36 @@ def test_no_delivery_without_a_webhook(feed, person, program):
     assert not WebhookDelivery.objects.exists()
 
 
-def test_an_interrupted_send_is_failed_not_sent_again(receiver, feed, person, program):
+def test_an_interrupted_send_is_redelivered_with_the_same_delivery_id(receiver, feed, person, program):
     with_webhook(program, receiver.url)
     apply(feed, person, program)
     delivery = only_delivery()
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
         status=WebhookDelivery.Status.SENDING,
+        attempts=delivery.attempt_limit,  # even when the lost attempt was the last allowed
         claimed_at=delivery.created_at - datetime.timedelta(hours=1),
     )
 
+    assert webhook_deliveries_sweep() == [delivery.pk]
+    delivery.refresh_from_db()
+    # Never "failed" for staff to guess: pending again, due now.
+    assert delivery.status == WebhookDelivery.Status.PENDING
+    assert "Interrupted" in delivery.last_error
+    assert webhook_deliver(delivery.pk) == "delivered"
+    [request] = receiver.requests
+    assert request.headers["X-ECFMG-Delivery"] == str(delivery.public_id)
+
+
+def test_a_fresh_sending_claim_is_left_to_its_worker(receiver, feed, person, program):
+    with_webhook(program, receiver.url)
+    apply(feed, person, program)
+    delivery = only_delivery()
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        status=WebhookDelivery.Status.SENDING, claimed_at=timezone.now()
+    )
     assert webhook_deliveries_sweep() == []
     delivery.refresh_from_db()
-    # The receiver may already have it: staff decide whether to resend.
-    assert delivery.status == WebhookDelivery.Status.FAILED
-    assert "Interrupted" in delivery.last_error
-    assert receiver.requests == []
+    assert delivery.status == WebhookDelivery.Status.SENDING
 
 
 def test_an_overdue_pending_delivery_is_queued_again_by_the_sweep(feed, person, program, receiver):
