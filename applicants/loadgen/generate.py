@@ -4,7 +4,7 @@ The per-row services (identity, ledger, documents, certificates) are bypassed fo
 speed, and no audit entries are written; the invariants they keep are kept here:
 
 - USMLE/ECFMG IDs are 8 digits with the Luhn check digit, unique, random;
-- ``last_name_folded`` is ``fold_name(last_name)``;
+- ``last_name_folded`` is ``fold_name(last_name)`` and ``search_key`` what ``Applicant.save`` writes;
 - ledger signs follow the kind (charges positive, payments negative), every exam
   application has its own fee charge, certified applicants owe nothing;
 - one certificate per applicant, numbers drawn from ``CertificateCounter`` (so the
@@ -39,6 +39,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from applicants.models import Applicant, LedgerEntry, User
+from applicants.search import search_key
 from applicants.services.identity import fold_name, luhn_check_digit
 from certificates.models import Certificate, CertificateCounter
 from credentials.models import Document, EligibilityRange, School, school_search_text
@@ -470,6 +471,8 @@ class LoadGenerator:
             "created_at": created,
             "updated_at": created,
         }
+        # As Applicant.save() keeps it: the staff people search reads this column.
+        applicant["search_key"] = search_key(given_names=applicant["given_names"], last_name=last_name)
         return applicant, language
 
     def _exams_and_ledger(self, plans: Sequence[tuple[Row, _Dated, str]]) -> list[Table]:
