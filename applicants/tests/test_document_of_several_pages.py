@@ -11,7 +11,9 @@ import pikepdf
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -192,3 +194,18 @@ def test_a_draft_left_for_a_day_expires_with_its_files(applicant_client, django_
     assert not DocumentDraft.objects.exists()
     assert not default_storage.exists(draft.file.name)
     assert document_drafts_expire() == 0
+
+
+def test_the_preview_page_costs_the_same_queries_for_any_number_of_pages(applicant_client):
+    _, client = applicant_client
+    counts = []
+    for files in (
+        _files(("a.png", png_bytes()), ("b.png", png_bytes())),
+        _files(("a.pdf", multi_page_pdf(4)), ("b.pdf", multi_page_pdf(3))),
+    ):
+        _post(client, files)
+        draft = DocumentDraft.objects.get()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("document_draft", kwargs={"draft_id": draft.pk})).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
