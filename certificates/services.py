@@ -29,6 +29,7 @@ from applicants.models import Applicant
 from applicants.notifications.services import certificate_revoked_notify
 from applicants.services.identity import luhn_check_digit
 from ecfmg_portal.audit.services import audit_record
+from ecfmg_portal.db_retry import retry_when_locked
 from ecfmg_portal.errors import Conflict, DomainError
 from ecfmg_portal.events import applicant_status_changed
 
@@ -78,6 +79,7 @@ def _next_certificate_number() -> str:
     return format_certificate_number(NUMBER_BASE + counter.last_value)
 
 
+@retry_when_locked  # SQLite: a concurrent issuer waits and retries, as on PostgreSQL
 def certificate_issue_if_eligible(*, applicant_id: int) -> Certificate | None:
     """Issue the applicant's certificate when every requirement is met and nothing is
     owed (R-CE-1, R-PAY-2); return it, or ``None`` while something is missing.

@@ -11,6 +11,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 from celery.contrib.django.task import DjangoTask
+from django.db import OperationalError
 
 from . import jobs, services
 
@@ -18,7 +19,15 @@ from . import jobs, services
 SWEEP_BATCH_SIZE = 500
 
 
-@shared_task(base=DjangoTask, acks_late=True)
+@shared_task(
+    base=DjangoTask,
+    acks_late=True,
+    # The service retries SQLite's "database is locked" itself; if it still is, or the
+    # database is briefly away, the task is retried later rather than lost.
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
 def evaluate_certification(applicant_id: int) -> int | None:
     """Issue the certificate if the applicant now meets every requirement; returns its id."""
     certificate = services.certificate_issue_if_eligible(applicant_id=applicant_id)
