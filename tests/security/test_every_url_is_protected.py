@@ -44,6 +44,7 @@ pytestmark = pytest.mark.django_db
 PUBLIC = {
     "healthz": "load-balancer health check, says nothing about data",
     "home": "landing page",
+    "set_language": "the language switcher: sets a cookie (and a signed-in user's own language); safe next only",
     "signup": "account creation",
     "login": "log-in form (django-axes guards it)",
     "logout": "ends a session; nothing to protect",
