@@ -16,9 +16,8 @@ from pathlib import Path
 import polib
 import pytest
 from django.conf import settings
-from django.test import override_settings
 
-from tests.i18n.catalogs import LOCALE, LOCALES, catalog, extract, po_path
+from tests.i18n.catalogs import LOCALES, catalog, extract, po_path
 
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
 TAG = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)")
@@ -92,20 +91,24 @@ def test_official_names_stay_as_they_are():
     assert not problems, "\n".join(problems)
 
 
-def test_every_message_the_code_and_templates_use_is_in_every_catalog(tmp_path):
-    """Extract again (Django's makemessages, as ``python -m tests.i18n.catalogs`` does) into a
-    copy: a string wrapped for translation but missing from a catalog shows up untranslated."""
+def test_every_message_the_code_and_templates_use_is_in_every_catalog():
+    """Extract again (Django's makemessages, as ``python -m tests.i18n.catalogs`` does): a
+    string wrapped for translation but missing from a catalog shows up untranslated.
+    makemessages writes into ``locale/`` whatever LOCALE_PATHS says, so the catalogs are
+    put back byte for byte afterwards."""
     if shutil.which("xgettext") is None:
         pytest.skip("GNU gettext is not installed (make browsers installs it).")
-    copy = tmp_path / "locale"
-    shutil.copytree(LOCALE, copy, ignore=shutil.ignore_patterns("*.mo"))
-    with override_settings(LOCALE_PATHS=[copy]):
+    saved = {locale: po_path(locale).read_bytes() for locale in LOCALES}
+    try:
         extract()
-    missing = {}
-    for locale in LOCALES:
-        todo = [e.msgid for e in catalog(locale, copy) if not e.obsolete and not e.translated()]
-        if todo:
-            missing[locale] = todo
+        missing = {}
+        for locale in LOCALES:
+            todo = [e.msgid for e in catalog(locale) if not e.obsolete and not e.translated()]
+            if todo:
+                missing[locale] = todo
+    finally:
+        for locale, content in saved.items():
+            po_path(locale).write_bytes(content)
     assert not missing, (
         "Messages without a translation (run `python -m tests.i18n.catalogs`, translate, `make messages`): "
         + "; ".join(f"{locale}: {todo[:5]}" for locale, todo in missing.items())
