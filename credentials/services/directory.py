@@ -9,12 +9,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django_countries import countries
 
 from credentials.models import EligibilityRange, School
+from ecfmg_portal.i18n import supported_language
 
 COLUMNS = ("imed_id", "name", "country", "city", "eligible_graduation_years", "verification_email")
 IMED_ID = re.compile(r"^[A-Z][0-9]{7}$")
@@ -22,6 +24,9 @@ RANGE = re.compile(r"^(\d{4})(?:-(\d{4}|current))?$")
 FIRST_YEAR = 1800
 # Optional column: names the school had before, separated by ";" (at most 20, each as long as a name).
 FORMER_NAMES_COLUMN = "former_names"
+# Optional (api.md): the BCP 47 tag of the school's e-mails and answer page (docs/i18n.md).
+LANGUAGE_COLUMN = "language"
+BCP47 = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 MAX_FORMER_NAMES = 20
 LAST_YEAR = 2100
 
@@ -81,6 +86,8 @@ class SchoolRow:
     verification_email: str
     # None when the file has no ``former_names`` column: the stored ones are kept.
     former_names: list[str] | None = None
+    # None when the file has no ``language`` column or the cell is empty: the stored one is kept.
+    language: str | None = None
 
 
 def parse_former_names(value: str) -> list[str]:
@@ -91,6 +98,22 @@ def parse_former_names(value: str) -> list[str]:
     if any(len(name) > 300 for name in names):
         raise RowError("former_names: each name at most 300 characters")
     return names
+
+
+def parse_language(value: str) -> str | None:
+    """A BCP 47 tag (``es``, ``es-AR``, ``zh-Hans``, ``pt-BR``) -> the portal's language
+    for it (``es``, ``zh-hans``, ``pt``); empty -> None. A malformed tag, or a language
+    the portal does not speak, rejects the row with the languages it does."""
+    tag = value.strip()
+    if not tag:
+        return None
+    if len(tag) > 35 or not BCP47.match(tag):
+        raise RowError(f"language: '{tag[:40]}' is not a BCP 47 language tag such as es or pt-BR")
+    code = supported_language(tag)
+    if code is None:
+        spoken = ", ".join(code for code, _ in settings.LANGUAGES)
+        raise RowError(f"language: '{tag}' is not one the portal writes in ({spoken})")
+    return code
 
 
 def parse_row(row: dict[str, str | None]) -> SchoolRow:
@@ -123,6 +146,7 @@ def parse_row(row: dict[str, str | None]) -> SchoolRow:
         former_names=(
             parse_former_names(row.get(FORMER_NAMES_COLUMN) or "") if FORMER_NAMES_COLUMN in row else None
         ),
+        language=parse_language(row.get(LANGUAGE_COLUMN) or ""),
     )
 
 
@@ -169,6 +193,8 @@ def _upsert(row: SchoolRow) -> bool:
     }
     if row.former_names is not None:
         defaults["former_names"] = "\n".join(row.former_names)
+    if row.language is not None:
+        defaults["language"] = row.language
     # update_or_create saves through School.save, which refreshes the folded search column.
     school, created = School.objects.update_or_create(imed_id=row.imed_id, defaults=defaults)
     school.eligibility_ranges.all().delete()
