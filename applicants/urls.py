@@ -56,7 +56,11 @@ urlpatterns = [
         document_drafts.document_draft_page_image,
         name="document_draft_page",
     ),
-    path("documents/draft/<uuid:draft_id>/send/", document_drafts.document_draft_send, name="document_draft_send"),
+    path(
+        "documents/draft/<uuid:draft_id>/send/",
+        document_drafts.document_draft_send,
+        name="document_draft_send",
+    ),
     path(
         "documents/draft/<uuid:draft_id>/start-again/",
         document_drafts.document_draft_start_again,

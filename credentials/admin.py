@@ -46,8 +46,8 @@ from credentials.services.school_verification import (
 )
 from ecfmg_portal.admin_lists import LargeTableAdmin, plural
 from ecfmg_portal.errors import DomainError
-from exams.models import ExamApplication
 from ecfmg_portal.workbench.admin_filters import QueueListFilter, QueueOrderingMixin
+from exams.models import ExamApplication
 
 
 class EligibilityRangeInline(admin.TabularInline[EligibilityRange, School]):

@@ -49,7 +49,13 @@ GROUP_PERMISSIONS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
         ("applicants", ("view_applicant",)),
         (
             "certificates",
-            ("view_", "change_certificate", "revoke_certificate", "reprint_certificate", "manage_issuer_keys"),
+            (
+                "view_",
+                "change_certificate",
+                "revoke_certificate",
+                "reprint_certificate",
+                "manage_issuer_keys",
+            ),
         ),
     ],
     ADMINISTRATOR: [

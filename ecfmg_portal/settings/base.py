@@ -288,13 +288,6 @@ CELERY_BEAT_SCHEDULE["certificates-sweep"] = {
     "task": "certificates.tasks.sweep_certification",
     "schedule": env.integer("CERTIFICATE_SWEEP_SECONDS", default=60 * 60),
 }
-
-# School verification (R-ED-8), see docs/school-verification.md.
-_reminder_days = env.strings("SCHOOL_VERIFICATION_REMINDER_DAYS", default=["14", "30", "60"])
-if not all(day.isdigit() and int(day) > 0 for day in _reminder_days):
-    raise ValueError(
-        "Environment variable SCHOOL_VERIFICATION_REMINDER_DAYS is malformed: expected days such as 14,30,60."
-    )
 # Signed PDFs and verifiable certificates (R-VE-4, docs/certificates.md). Without the
 # PDF_SIGNING_* files a development CA under SIGNING_DEV_DIR is used (production refuses).
 PDF_SIGNER_NAME = env.string("PDF_SIGNER_NAME", default="ECFMG Certification Portal")
@@ -312,6 +305,13 @@ CREDENTIAL_KEY_SECRET = env.string("CREDENTIAL_KEY_SECRET", default="")
 STATUS_LIST_MAX_AGE = env.integer("STATUS_LIST_MAX_AGE", default=300)
 # Largest file the public credential verifier reads (bytes).
 CREDENTIAL_VERIFY_MAX_BYTES = env.integer("CREDENTIAL_VERIFY_MAX_BYTES", default=2 * 1024 * 1024)
+
+# School verification (R-ED-8), see docs/school-verification.md.
+_reminder_days = env.strings("SCHOOL_VERIFICATION_REMINDER_DAYS", default=["14", "30", "60"])
+if not all(day.isdigit() and int(day) > 0 for day in _reminder_days):
+    raise ValueError(
+        "Environment variable SCHOOL_VERIFICATION_REMINDER_DAYS is malformed: expected days such as 14,30,60."
+    )
 SCHOOL_VERIFICATION_REMINDER_DAYS = sorted({int(day) for day in _reminder_days})
 SCHOOL_VERIFICATION_ESCALATION_DAYS = env.integer("SCHOOL_VERIFICATION_ESCALATION_DAYS", default=90)
 SCHOOL_VERIFICATION_LINK_VALID_DAYS = env.integer("SCHOOL_VERIFICATION_LINK_VALID_DAYS", default=60)

@@ -13,10 +13,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from applicants.loadgen.rows import Table
 from applicants.models import Applicant, User
 from applicants.search import applicants_matching, search_key
 from applicants.services.identity import luhn_check_digit
-from applicants.loadgen.rows import Table
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 

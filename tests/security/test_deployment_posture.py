@@ -41,7 +41,6 @@ def production_env(**overrides: str) -> dict[str, str]:
     return env
 
 
-def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 @functools.cache
 def _pdf_signing_env() -> dict[str, str]:
     """Production refuses to start without a PDF signing key and the credential key secret."""
@@ -55,6 +54,7 @@ def _pdf_signing_env() -> dict[str, str]:
     }
 
 
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=BASE_DIR,
@@ -91,11 +91,11 @@ def test_deploy_check_fails_when_hsts_is_switched_off():
         ({"DEBUG": "maybe"}, "DEBUG"),
         ({"UPLOAD_MAX_BYTES": "10MB"}, "UPLOAD_MAX_BYTES"),
         ({"SECRET_KEY_FALLBACKS": "old-and-short"}, "SECRET_KEY_FALLBACKS"),
-    ],
         # R-VE-4: no signing key, no start (a development CA is never used in production).
         ({"PDF_SIGNING_KEY_FILE": ""}, "PDF_SIGNING_KEY_FILE"),
         ({"PDF_SIGNING_CERT_FILE": "/nonexistent/signer.pem"}, "PDF_SIGNING_CERT_FILE"),
         ({"CREDENTIAL_KEY_SECRET": ""}, "CREDENTIAL_KEY_SECRET"),
+    ],
 )
 def test_malformed_environment_stops_the_start_naming_the_variable(overrides, variable):
     result = manage("check", env=production_env(**overrides))
