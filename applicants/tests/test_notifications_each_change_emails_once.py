@@ -18,7 +18,7 @@ from credentials.services.documents import document_decide
 from credentials.tests.factories import DocumentFactory
 from exams.models import Exam
 from exams.services import exam_application_create, exam_result_record
-from exams.tests.factories import sitting_for
+from exams.tests.factories import applied_for, sitting_for
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +36,7 @@ def test_a_staff_decision_on_a_document_emails_the_applicant_once(
 ):
     status = Document.Status.SENT_FOR_VERIFICATION if to_status == "unable_to_verify" else "received"
     document = DocumentFactory(kind=Document.Kind.TRANSLATION, status=status)
+    applied_for(document.applicant)  # credentials are processed from the first exam application (R-ED-3)
     with django_capture_on_commit_callbacks(execute=True):
         document_decide(document=document, to_status=to_status, actor=staff(), reason="Unreadable scan")
     [message] = mail.outbox
@@ -50,6 +51,7 @@ def test_a_staff_decision_on_a_document_emails_the_applicant_once(
 
 def test_sending_a_document_for_verification_is_not_announced(django_capture_on_commit_callbacks):
     document = DocumentFactory(kind=Document.Kind.TRANSLATION)
+    applied_for(document.applicant)  # credentials are processed from the first exam application (R-ED-3)
     with django_capture_on_commit_callbacks(execute=True):
         document_decide(document=document, to_status=Document.Status.SENT_FOR_VERIFICATION, actor=staff())
     assert mail.outbox == []
@@ -59,6 +61,7 @@ def test_sending_a_document_for_verification_is_not_announced(django_capture_on_
 def test_unable_to_verify_twice_after_a_new_attempt_is_announced_twice(django_capture_on_commit_callbacks):
     # The only decision a document can receive twice; each is news to the applicant.
     document = DocumentFactory(kind=Document.Kind.TRANSLATION, status=Document.Status.SENT_FOR_VERIFICATION)
+    applied_for(document.applicant)  # credentials are processed from the first exam application (R-ED-3)
     reviewer = staff()
     with django_capture_on_commit_callbacks(execute=True):
         document_decide(document=document, to_status="unable_to_verify", actor=reviewer, reason="No answer")
