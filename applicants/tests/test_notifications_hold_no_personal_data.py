@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core import mail
 
 from applicants.models import ApplicantNotification, LedgerEntry
+from applicants.payments.receipts import receipt_filename
 from applicants.services.ledger import ledger_post
 from applicants.services.profile import identity_change_request_create, identity_change_request_decide
 from applicants.tests.factories import ApplicantFactory
@@ -41,16 +42,18 @@ def test_no_email_body_holds_personal_data_beyond_the_change(django_capture_on_c
         changes={"date_of_birth": datetime.date(1991, 7, 24)},
         reason="Typo in my birth date.",
     )
+    # The sitting is also the first exam application, which opens the review of the
+    # documents (R-ED-3), so it comes before the decision on the translation.
+    sitting_for(applicant, "STEP1", datetime.date(2025, 3, 3))
     caplog.set_level(logging.DEBUG)
     with django_capture_on_commit_callbacks(execute=True):
         document_decide(
             document=document, to_status="rejected", actor=reviewer, reason="Seal of Dr. Mensah missing"
         )
-        sitting_for(applicant, "STEP1", datetime.date(2025, 3, 3))
         exam_result_record(
             applicant=applicant, exam="STEP1", test_date=datetime.date(2025, 3, 3), outcome="fail", score=187
         )
-        ledger_post(
+        payment, _ = ledger_post(
             applicant=applicant, kind=LedgerEntry.Kind.PAYMENT, amount=Decimal("75.00"), description="Card"
         )
         identity_change_request_decide(
@@ -78,7 +81,9 @@ def test_no_email_body_holds_personal_data_beyond_the_change(django_capture_on_c
     for message in mail.outbox:
         text = f"{message.subject}\n{message.body}"
         assert message.to == [applicant.user.email]
-        assert message.attachments == []  # never the document itself
+        # Never the document itself; the one attachment is the payment's own receipt.
+        receipt = [(receipt_filename(payment), "application/pdf")] if "payment" in message.subject else []
+        assert [(name, mimetype) for name, _, mimetype in message.attachments] == receipt
         assert f"{settings.SITE_URL}/dashboard/" in message.body
         for value in forbidden:
             assert value not in text, (value, message.subject)
