@@ -70,10 +70,24 @@ def test_a_graduate_sends_the_diploma_with_the_first_application() -> None:
 
 
 def test_the_translation_must_be_in_english() -> None:
-    """R-ED-7."""
+    """R-ED-7: the translation of a diploma not in English is itself in English."""
     graduate = ApplicantFactory()
+    document_submit(applicant=graduate, kind="diploma", upload=pdf(), language="ru")
     with pytest.raises(DomainError, match="must be in English"):
         document_submit(applicant=graduate, kind="translation", upload=pdf(), language="fr")
+
+
+@pytest.mark.parametrize("diploma_language", [None, "en"])
+def test_a_translation_nobody_needs_is_refused_whatever_its_language(diploma_language: str | None) -> None:
+    """R-ED-7 asks for a translation only of a diploma not in English. Refusing the kind
+    comes before the language: "must be in English" would send the applicant to fix a
+    document that would still be refused."""
+    graduate = ApplicantFactory()
+    if diploma_language:
+        document_submit(applicant=graduate, kind="diploma", upload=pdf(), language=diploma_language)
+    for language in ("fr", "en"):
+        with pytest.raises(DomainError, match="a translation is only needed for a diploma not in English"):
+            document_submit(applicant=graduate, kind="translation", upload=pdf(), language=language)
 
 
 def test_the_final_transcript_only_comes_from_the_school() -> None:
