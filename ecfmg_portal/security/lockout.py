@@ -10,6 +10,10 @@ accounts is locked as a whole, which bounds guessing across many accounts.
 Only the (account, address) pair is an axes lockout parameter, so a successful
 login resets that pair's failures and nobody else's: a valid login from the same
 NAT does not wipe the address count an attacker has built up.
+
+The account half of the key is the case-folded, trimmed address (``account_key``):
+e-mail addresses log in whatever their case, so ``CASE@example.com`` and
+``case@example.com`` must count as one account or changing case escapes the lock.
 """
 
 from __future__ import annotations
@@ -22,6 +26,16 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Sum
 from django.http import HttpRequest
+
+
+def account_key(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str | None:
+    """The account half of the lockout key (``AXES_USERNAME_CALLABLE``), case-folded."""
+    field = settings.AXES_USERNAME_FORM_FIELD
+    source = credentials if credentials else getattr(request, "data", request.POST)
+    username = source.get(field)
+    if not isinstance(username, str):
+        return None
+    return username.strip().casefold()
 
 
 def address_failures(request: HttpRequest) -> int:

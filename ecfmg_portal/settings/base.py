@@ -149,6 +149,8 @@ AXES_ADDRESS_FAILURE_LIMIT = env.integer("AXES_ADDRESS_FAILURE_LIMIT", default=5
 AXES_COOLOFF_TIME = env.integer("AXES_COOLOFF_HOURS", default=1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+# The account is counted case-folded, so changing the address's case escapes no lock.
+AXES_USERNAME_CALLABLE = "ecfmg_portal.security.lockout.account_key"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
