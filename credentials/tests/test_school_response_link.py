@@ -65,8 +65,17 @@ def test_a_tampered_link_shows_a_clear_not_found_page(client, verification):
     response = client.get(reverse("school:respond", args=[tampered]))
     assert response.status_code == 404
     assert "This link is not valid" in response.content.decode()
-    # Garbage of any shape is a 404 page too, never a 500.
-    assert client.get("/school/respond/%00%27%22/").status_code == 404
+    # A control character in the address is refused before any view runs
+    # (RefuseControlCharactersMiddleware): a clear 400 page, never a 500.
+    response = client.get("/school/respond/%00%27%22/")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    assert "This address is not valid" in page
+    assert "The address holds a character that is not allowed." in page
+    assert "What to do now:" in page
+    # Quotes without a control character still reach the view: its not-found page.
+    assert client.get("/school/respond/%27%22/").status_code == 404
 
 
 def test_an_expired_link_shows_a_clear_gone_page(client, verification):

@@ -96,4 +96,6 @@ class RefuseControlCharactersMiddleware:
 def _bad_request(request: HttpRequest, detail: str) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"code": "invalid_request", "detail": detail}, status=400)
-    return HttpResponse(detail, status=400, content_type="text/plain; charset=utf-8")
+    # A person who followed a cut or altered link gets the portal's own page saying
+    # what happened and what to do, not bare text (templates/400.html).
+    return render(request, "400.html", {"detail": detail}, status=400)
