@@ -62,6 +62,7 @@ class CertificateAdmin(QueueOrderingMixin, LargeTableAdmin):
         "revocation_reason",
         "revoked_by",
         "pdf_rendered_at",
+        "email_claimed_at",
         "email_sent_at",
         "created_at",
     )

@@ -30,7 +30,10 @@ class Certificate(models.Model):
     )
     pdf = models.FileField(max_length=200, blank=True)
     pdf_rendered_at = models.DateTimeField(null=True, blank=True)
-    # Claimed before the "your certificate is issued" e-mail is sent: a retry never sends twice.
+    # The "your certificate is issued" e-mail: claimed (conditional UPDATE) before the send,
+    # recorded as sent after it. A claim older than the task time limit belongs to a dead
+    # worker and is taken again by the sweep (certificates.resume), same Message-ID.
+    email_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     email_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     # R-VE-4: its entry in a public Bitstring Status List, drawn at random when issued

@@ -11,16 +11,19 @@ unrelated to the applicant.
 
 from __future__ import annotations
 
+import datetime
 import logging
 import secrets
 import uuid
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -252,12 +255,33 @@ def certificate_revoke(*, certificate: Certificate, reason: str, actor: Any) -> 
     return locked
 
 
+def issued_email_claim_stale_after() -> datetime.timedelta:
+    """A claim older than the hard task time limit (plus a margin) outlived its worker."""
+    return datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+
+
+def issued_email_message_id(certificate: Certificate) -> str:
+    """The same Message-ID on every attempt, so a receiving server can drop a duplicate."""
+    return f"<certificate-issued-{certificate.pk}@{urlsplit(settings.SITE_URL).hostname}>"
+
+
 def certificate_send_issued_email(*, certificate_id: int) -> bool:
-    """E-mail the applicant that the certificate is issued. Claimed with a conditional
-    update first, so a retried or duplicated task never sends twice; returns whether
-    this call sent it. A failed send gives the claim back for the retry."""
-    claimed = Certificate.objects.filter(pk=certificate_id, email_sent_at__isnull=True).update(
-        email_sent_at=timezone.now()
+    """E-mail the applicant that the certificate is issued; returns whether this call sent it.
+
+    Claim, send, record: the claim is a conditional UPDATE (unsent, and unclaimed or
+    claimed longer ago than the task time limit), so a duplicated or retried task that
+    finds a live claim sends nothing. A failed send gives the claim back for the retry; a
+    worker killed between claim and record leaves a stale claim that
+    ``certificates.resume.issued_emails_resume`` re-queues. The one window left: killed
+    after SMTP accepted the message and before the record, the e-mail goes again, with
+    the same Message-ID (docs/security.md, "Interrupted work").
+    """
+    claimed_at = timezone.now()
+    claimable = Q(email_claimed_at__isnull=True) | Q(
+        email_claimed_at__lt=claimed_at - issued_email_claim_stale_after()
+    )
+    claimed = Certificate.objects.filter(claimable, pk=certificate_id, email_sent_at__isnull=True).update(
+        email_claimed_at=claimed_at
     )
     if claimed != 1:
         return False
@@ -267,16 +291,22 @@ def certificate_send_issued_email(*, certificate_id: int) -> bool:
         "applicant": certificate.applicant,
         "certificate_url": settings.SITE_URL + reverse("certificate_detail"),
     }
+    message = EmailMessage(
+        subject="Your Standard ECFMG Certificate has been issued",
+        body=render_to_string("certificates/email/issued.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[certificate.applicant.user.email],
+        headers={"Message-ID": issued_email_message_id(certificate)},
+    )
+    ours = Certificate.objects.filter(pk=certificate_id, email_claimed_at=claimed_at)
     try:
-        send_mail(
-            subject="Your Standard ECFMG Certificate has been issued",
-            message=render_to_string("certificates/email/issued.txt", context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[certificate.applicant.user.email],
-        )
+        message.send()
     except Exception:
-        Certificate.objects.filter(pk=certificate_id).update(email_sent_at=None)
+        ours.update(email_claimed_at=None)
         raise
+    Certificate.objects.filter(pk=certificate_id, email_sent_at__isnull=True).update(
+        email_sent_at=timezone.now()
+    )
     return True
 
 

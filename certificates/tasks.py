@@ -13,7 +13,7 @@ from celery import shared_task
 from celery.contrib.django.task import DjangoTask
 from django.db import OperationalError
 
-from . import jobs, services
+from . import jobs, resume, services
 
 # Applicants assessed per sweep batch: the facts loader's query count grows per batch.
 SWEEP_BATCH_SIZE = 500
@@ -38,6 +38,18 @@ def evaluate_certification(applicant_id: int) -> int | None:
 def sweep_certification() -> int:
     """Periodic (beat): catch any applicant whose trigger was lost."""
     return services.certificates_sweep(batch_size=SWEEP_BATCH_SIZE)
+
+
+@shared_task(base=DjangoTask, acks_late=True)
+def resume_certificates_without_pdf() -> int:
+    """Periodic (beat): re-queue the render of certificates a dead worker left without a PDF."""
+    return resume.certificates_without_pdf_resume()
+
+
+@shared_task(base=DjangoTask, acks_late=True)
+def resume_issued_emails() -> int:
+    """Periodic (beat): re-queue certificate-issued e-mails claimed by a dead worker, or lost."""
+    return resume.issued_emails_resume()
 
 
 @shared_task(

@@ -35,7 +35,7 @@ def test_a_failed_send_gives_the_claim_back_for_the_retry(
     fake_pdf, monkeypatch, django_capture_on_commit_callbacks
 ):
     applicant = applicant_with()
-    monkeypatch.setattr("certificates.services.send_mail", _refuse)
+    monkeypatch.setattr("certificates.services.EmailMessage.send", _refuse)
     # A transient error: the task schedules a retry (raised eagerly here).
     with pytest.raises(Retry), django_capture_on_commit_callbacks(execute=True):
         certificate_issue_if_eligible(applicant_id=applicant.pk)
@@ -46,5 +46,5 @@ def test_a_failed_send_gives_the_claim_back_for_the_retry(
     assert len(mail.outbox) == 1
 
 
-def _refuse(**kwargs):
+def _refuse(*args, **kwargs):
     raise ConnectionRefusedError("smtp down")

@@ -290,6 +290,16 @@ CELERY_BEAT_SCHEDULE["certificates-sweep"] = {
     "task": "certificates.tasks.sweep_certification",
     "schedule": env.integer("CERTIFICATE_SWEEP_SECONDS", default=60 * 60),
 }
+# Half-done certificate work (certificates/resume.py): a PDF never rendered, an issued
+# e-mail claimed by a worker that died. certificates.tasks is found by autodiscovery.
+CELERY_BEAT_SCHEDULE["certificates-resume-renders"] = {
+    "task": "certificates.tasks.resume_certificates_without_pdf",
+    "schedule": 5 * 60,
+}
+CELERY_BEAT_SCHEDULE["certificates-resume-issued-emails"] = {
+    "task": "certificates.tasks.resume_issued_emails",
+    "schedule": 5 * 60,
+}
 # Signed PDFs and verifiable certificates (R-VE-4, docs/certificates.md). Without the
 # PDF_SIGNING_* files a development CA under SIGNING_DEV_DIR is used (production refuses).
 PDF_SIGNER_NAME = env.string("PDF_SIGNER_NAME", default="ECFMG Certification Portal")
