@@ -448,9 +448,12 @@ class LoadGenerator:
         transfer_id = None
         academic_years = rng.choice((4, 5, 6))
         transfer_years = 0
+        earned: tuple[int | None, int | None] = (None, None)
         if rng.random() < 0.05:
-            transfer_id = rng.choice(self.schools)[0].pk
-            academic_years, transfer_years = 3, rng.choice((1, 2))
+            credit = rng.choice((1, 2))
+            transfer_id, earned = self._transfer_school(years=credit, graduation=graduation)
+            if transfer_id is not None:
+                academic_years, transfer_years = 3, credit
         last_name = rng.choice(LAST_NAMES)
         applicant = {
             "user_id": user["id"],
@@ -468,12 +471,34 @@ class LoadGenerator:
             "academic_years": academic_years,
             "transfer_school_id": transfer_id,
             "transfer_years": transfer_years,
+            "transfer_credit_first_year": earned[0],
+            "transfer_credit_last_year": earned[1],
             "created_at": created,
             "updated_at": created,
         }
         # As Applicant.save() keeps it: the staff people search reads this column.
         applicant["search_key"] = search_key(given_names=applicant["given_names"], last_name=last_name)
         return applicant, language
+
+    def _transfer_school(
+        self, *, years: int, graduation: datetime.date
+    ) -> tuple[int | None, tuple[int | None, int | None]]:
+        """A transfer school listed in IMED for every year the credit was earned (R-ED-2):
+        the ``years`` before the three at the degree school. None when no school is listed
+        then (a graduation before any listing), so the applicant has no transfer credit."""
+        last = graduation.year - 3
+        first = last - years + 1
+        listed = [
+            school.pk
+            for school, ranges, _ in self.schools
+            if all(
+                any(start <= year and (end is None or year <= end) for start, end in ranges)
+                for year in range(first, last + 1)
+            )
+        ]
+        if not listed:
+            return None, (None, None)
+        return self.rng.choice(listed), (first, last)
 
     def _exams_and_ledger(self, plans: Sequence[tuple[Row, _Dated, str]]) -> list[Table]:
         rng = self.rng
