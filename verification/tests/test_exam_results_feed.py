@@ -7,12 +7,14 @@ import json
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from applicants.tests.factories import ApplicantFactory
+from credentials.tests.factories import DocumentFactory
 from ecfmg_portal import events
 from exams.models import ExamResult, UnmatchedResult
-from exams.tests.factories import sitting_for
+from exams.tests.factories import ExamResultFactory, sitting_for
 
 from .conftest import auth
 
@@ -198,3 +200,26 @@ def test_query_counts_are_fixed(api, feed_key, applicant, django_assert_num_quer
     # A replay only reads: key, applicant, sitting.
     with django_assert_num_queries(3):
         assert api.post(URL, warm, format="json", **auth(feed_key)).status_code == 200
+
+
+def _queries_for_a_new_result(api, feed_key, person) -> int:
+    api.post(
+        URL, body(person, test_date="2025-01-01", outcome="fail", score=180), format="json", **auth(feed_key)
+    )
+    with CaptureQueriesContext(connection) as captured:
+        assert api.post(URL, body(person), format="json", **auth(feed_key)).status_code == 201
+    return len(captured)
+
+
+def test_the_query_count_does_not_grow_with_the_applicants_file(api, feed_key, applicant):
+    """The budget above is per call: a file with more sittings, results, documents and
+    ledger rows costs the same queries (the journey in the e-mail reads each table once)."""
+    small = _queries_for_a_new_result(api, feed_key, applicant)
+    fuller = ApplicantFactory()
+    for day in (datetime.date(2025, 1, 1), datetime.date(2025, 6, 1)):
+        sitting_for(fuller, "STEP1", day)
+    for day in (datetime.date(2024, 3, 1), datetime.date(2024, 6, 1), datetime.date(2024, 9, 1)):
+        sitting_for(fuller, "STEP2CK", day)
+        ExamResultFactory(applicant=fuller, exam="STEP2CK", test_date=day, outcome="fail", score=200)
+    DocumentFactory.create_batch(3, applicant=fuller)
+    assert _queries_for_a_new_result(api, feed_key, fuller) == small
