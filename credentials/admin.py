@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from credentials import (
     admin_drafts,  # noqa: F401 - registers the drafts' admin
@@ -83,6 +84,19 @@ class ReasonTemplateAdmin(admin.ModelAdmin[ReasonTemplate]):
     list_editable = ("is_active", "position")
     search_fields = ("title", "text")
 
+    def get_changelist_form(
+        self, request: HttpRequest, **kwargs: Any
+    ) -> type[forms.ModelForm[ReasonTemplate]]:
+        # The list's editable cells have no <label> of their own (axe "label"): name them.
+        kwargs.setdefault(
+            "widgets",
+            {
+                "is_active": forms.CheckboxInput(attrs={"aria-label": _("Active")}),
+                "position": forms.NumberInput(attrs={"aria-label": _("Position")}),
+            },
+        )
+        return super().get_changelist_form(request, **kwargs)
+
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # retire a reason with "active" instead
 
@@ -144,8 +158,9 @@ class DocumentAdmin(QueueOrderingMixin, LargeTableAdmin):
         ]
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
-        """With no filter chosen, the list opens on the work: documents received."""
-        if not request.GET and request.method == "GET":
+        """With no filter chosen, the list opens on the work: documents received.
+        Only for someone who may see the list: anyone else gets the admin's 403 first."""
+        if not request.GET and request.method == "GET" and self.has_view_or_change_permission(request):
             return HttpResponseRedirect(request.path + "?status__exact=received")
         return super().changelist_view(request, extra_context)
 

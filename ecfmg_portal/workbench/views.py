@@ -56,6 +56,10 @@ def home(site: Any, request: HttpRequest) -> HttpResponse:
 
 
 def charts(site: Any, request: HttpRequest) -> HttpResponse:
+    queues = queues_for(request.user)
+    if not queues:
+        # The charts are the workbench's figures: staff who work no queue see none of them.
+        raise PermissionDenied
     now = timezone.now()
     since = now - datetime.timedelta(days=round(CHART_MONTHS * 30.44))
     points = turnaround_since(since)
@@ -63,7 +67,7 @@ def charts(site: Any, request: HttpRequest) -> HttpResponse:
     weeks = chart_geometry.weeks_since(today - datetime.timedelta(weeks=WEEKS_SHOWN - 1), today)
     week_start = datetime.datetime.combine(weeks[0], datetime.time.min, tzinfo=datetime.UTC)
     flows = []
-    for queue in queues_for(request.user):
+    for queue in queues:
         if queue.weekly is None:
             continue
         received, decided = queue.weekly(week_start)

@@ -54,6 +54,12 @@ PUBLIC = {
     "password_reset_complete": "static page",
     "confirm_email": "guarded by a signed, expiring token",
     "verify": "public authenticity check by verification code (api.md)",
+    # Verifiable certificates (R-VE-4, api.md): anyone holding a certificate may check it
+    # without trusting or logging in to the portal; these show no applicant's data.
+    "issuer_did_document": "the issuer's public keys (DID document); nothing personal",
+    "certificate_context": "the JSON-LD context of our credentials; a static document",
+    "credential_verify": "page where anyone checks a certificate file; rate-limited per address",
+    "api-credentials-verify": "API twin of the check page; answers only about the file sent, rate-limited",
     "api-schema": "OpenAPI schema (api.md)",
     "api-docs": "API documentation (api.md)",
     "api-not-found": "JSON 404 for unknown API paths",
