@@ -115,6 +115,9 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.integer("CONN_MAX_AGE", default=0))
+# Celery's Django fixup closes a worker's connection after every task unless CONN_MAX_AGE is set,
+# so workers (one task at a time per process) keep theirs this long; see ecfmg_portal/celery.py.
+WORKER_CONN_MAX_AGE = env.integer("WORKER_CONN_MAX_AGE", default=600)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "applicants.User"
