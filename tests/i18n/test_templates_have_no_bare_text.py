@@ -17,6 +17,7 @@ COVERED = [
     "applicants/dashboard.html",
     "applicants/_field.html",
     "applicants/_form_errors.html",
+    "applicants/documents.html",
     "applicants/identity.html",
     "applicants/identity_check.html",
     "400.html",
