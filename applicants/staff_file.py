@@ -2,21 +2,22 @@
 
 A fixed number of queries whatever the file holds (each list is bounded and read
 in one query; the audit trail of the applicant and of the rows about them in one
-more). The checklist is the rules engine's assessment, worded for staff.
+more). The checklist is the applicant's journey (``applicant_journey``, the one the
+dashboard renders) worded for staff: who has the next move and since when.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Prefetch, Q
+from django.utils import timezone
 
 from applicants.models import Applicant, IdentityChangeRequest, LedgerEntry, StaffNote
 from applicants.notifications.models import ApplicantNotification
+from applicants.selectors import Journey, StaffView, applicant_journey, journey_applicants, staff_view
 from certificates.models import Certificate
-from certificates.selectors import applicant_assessment
 from credentials.models import Document, DocumentEvent, SchoolVerificationRequest
 from ecfmg_portal.audit.models import AuditEntry
 from exams.models import ExamApplication, ExamResult
@@ -29,7 +30,8 @@ SHOWN = 50  # rows per list; the full lists are one click away
 @dataclass(frozen=True)
 class StaffFile:
     applicant: Applicant
-    assessment: Any
+    journey: Journey
+    staff_view: StaffView
     documents: list[Document]
     applications: list[ExamApplication]
     results: list[ExamResult]
@@ -46,7 +48,9 @@ class StaffFile:
 
 
 def applicant_file(*, applicant_id: int) -> StaffFile:
-    applicant = Applicant.objects.select_related("user", "school", "transfer_school").get(pk=applicant_id)
+    # Loaded as the journey loads it, so the journey does not read the applicant again.
+    applicant = journey_applicants().get(pk=applicant_id)
+    journey = applicant_journey(applicant)
     documents = list(
         Document.objects.filter(applicant=applicant)
         .select_related("reviewed_by")
@@ -78,7 +82,8 @@ def applicant_file(*, applicant_id: int) -> StaffFile:
             about |= Q(object_type=label, object_id__in=[str(row.pk) for row in rows])
     return StaffFile(
         applicant=applicant,
-        assessment=applicant_assessment(applicant=applicant),
+        journey=journey,
+        staff_view=staff_view(journey, opened_on=timezone.localdate(applicant.created_at)),
         documents=documents,
         applications=list(ExamApplication.objects.filter(applicant=applicant).order_by("created_at")[:SHOWN]),
         results=list(ExamResult.objects.filter(applicant=applicant).order_by("test_date")[:SHOWN]),

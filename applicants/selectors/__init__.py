@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from .journey import applicant_journey, support_link
 from .journey_rows import journey_applicants, loaded_for_journey
+from .journey_staff import Owner, StaffMove, StaffView, staff_view
 from .status_checks import status_checks_for_applicant
 from .timeline import applicant_timeline
 from .types import (
@@ -27,8 +28,11 @@ __all__ = [
     "Journey",
     "JourneyState",
     "Later",
+    "Owner",
     "Page",
     "SchoolCheck",
+    "StaffMove",
+    "StaffView",
     "StatusCheck",
     "StepRow",
     "TimelineEvent",
@@ -37,6 +41,7 @@ __all__ = [
     "applicant_timeline",
     "journey_applicants",
     "loaded_for_journey",
+    "staff_view",
     "status_checks_for_applicant",
     "support_link",
 ]
