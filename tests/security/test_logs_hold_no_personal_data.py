@@ -67,10 +67,15 @@ def test_signup_and_id_issue_log_no_name_birth_date_or_email(caplog, client, axe
     password = "Quiet-lantern-harbour-7"
     school = SchoolFactory()
     signup = client.post(reverse("signup"), {"email": email, "password1": password, "password2": password})
-    assert signup.status_code == 302
+    # Sign-up now asks to confirm the address first: its answer is the check-your-e-mail page.
+    assert signup.status_code == 200
+    assert "Check your e-mail" in signup.content.decode()
     link = re.search(r"/account/confirm/[^/\s]+/", mail.outbox[-1].body)
     assert link is not None
     client.get(link.group(0))
+    # Confirming the address does not sign in: the applicant logs in on the real page.
+    login = client.post(reverse("login"), {"username": email, "password": password})
+    assert login.status_code == 302
     identity = client.post(
         reverse("identity"),
         {
