@@ -17,12 +17,14 @@ violation fails.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.db import connections
@@ -169,7 +171,6 @@ SCHOOL_LANGUAGE = {page.name for page in SCHOOL_PAGES}
 # (drf-spectacular-sidecar) whose buttons nest and whose <html> has no lang.
 KNOWN_PROBLEMS: dict[str, set[str]] = {
     "API documentation": {"color-contrast", "html-has-lang", "nested-interactive", "target-size"},
-    "admin: credentials.ReasonTemplate list": {"label"},
     "admin: school verification request form": {"scrollable-region-focusable"},
     **{
         f"admin: {label} list": {"link-in-text-block"}
@@ -202,6 +203,10 @@ def demo() -> Iterator[None]:
 
 
 def _seed() -> None:
+    # A transactional test flushes what the migrations recorded; the demo's exam results are
+    # judged by the dated passing standards (R-EX-8), so put them back first, as migrate would.
+    standards = importlib.import_module("exams.migrations.0003_passing_standards")
+    standards.add_standards(apps, None)
     try:
         seed_demo()
     finally:
