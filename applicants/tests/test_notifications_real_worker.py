@@ -44,4 +44,4 @@ def test_a_committed_payment_is_emailed_once_by_a_real_worker(celery_worker):
     )
     [message] = celery_worker.sent_messages()
     assert message["To"] == applicant.user.email
-    assert message["Subject"] == "We received your payment"
+    assert message["Subject"] == "We received your payment of $120.00"
