@@ -145,6 +145,7 @@ def _render(email: VerificationEmail) -> EmailMessage:
         "is_reminder": email.kind == VerificationEmail.Kind.SCHOOL_REMINDER,
         "age_days": _age_days(verification),
         "site_url": settings.SITE_URL,
+        "support_email": settings.SUPPORT_EMAIL,
         "admin_url": settings.SITE_URL
         + reverse("admin:credentials_schoolverificationrequest_change", args=[verification.pk]),
     }

@@ -82,3 +82,14 @@ def test_nothing_is_emailed_when_the_transaction_rolls_back(django_capture_on_co
     # Tasks are queued on commit only: nothing was sent inside the transaction.
     assert mail.outbox == []
     assert len(callbacks) >= 2
+
+
+def test_the_applicants_sent_for_verification_email_gives_the_support_address(
+    django_capture_on_commit_callbacks, settings
+):
+    settings.SUPPORT_EMAIL = "help-desk@ecfmg.test"
+    diploma = diploma_for()
+    with django_capture_on_commit_callbacks(execute=True):
+        school_verification_request(document=diploma, actor=staff_user())
+    [to_applicant] = [m for m in mail.outbox if m.to == [diploma.applicant.user.email]]
+    assert "Write to help-desk@ecfmg.test" in to_applicant.body
