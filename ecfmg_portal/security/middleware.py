@@ -95,7 +95,8 @@ class RefuseControlCharactersMiddleware:
 
 def _bad_request(request: HttpRequest, detail: str) -> HttpResponse:
     if request.path.startswith("/api/"):
-        return JsonResponse({"code": "invalid_request", "detail": detail}, status=400)
+        # The API's error shape (code, detail, errors per field; api.md): nothing to say per field here.
+        return JsonResponse({"code": "invalid_request", "detail": detail, "errors": {}}, status=400)
     # A person who followed a cut or altered link gets the portal's own page saying
     # what happened and what to do, not bare text (templates/400.html).
     return render(request, "400.html", {"detail": detail}, status=400)
