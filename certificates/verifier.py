@@ -20,6 +20,8 @@ from typing import Any, Protocol
 
 from django.conf import settings
 
+from ecfmg_portal.formatting import format_day
+
 from .credential import (
     ATTACHMENT_NAME,
     CERTIFICATE_CONTEXT,
@@ -95,7 +97,7 @@ class Outcome:
     def headline(self) -> str:
         text = HEADLINES[self.verdict]
         if self.verdict == REVOKED and self.revoked_on is not None:
-            text = text.replace("has since revoked it", f"revoked it on {self.revoked_on:%d %B %Y}")
+            text = text.replace("has since revoked it", f"revoked it on {format_day(self.revoked_on)}")
         return text
 
     def check(self, name: str, passed: bool, detail: str) -> bool:
@@ -264,7 +266,7 @@ def _check_status(
     if revoked:
         number = credential["credentialSubject"].get("certificateNumber", "")
         outcome.revoked_on = sources.revoked_on(number)
-        when = f" on {outcome.revoked_on:%d %B %Y}" if outcome.revoked_on else ""
+        when = f" on {format_day(outcome.revoked_on)}" if outcome.revoked_on else ""
         outcome.check(
             "status", False, f"ECFMG's public revocation list marks this certificate revoked{when}."
         )

@@ -31,6 +31,7 @@ from certificates.verifier import (
     VALID,
     verify_file,
 )
+from ecfmg_portal.formatting import format_day
 
 pytestmark = pytest.mark.django_db
 
@@ -182,7 +183,7 @@ def test_a_revoked_certificate_is_revoked_with_its_date(
         outcome = verify(data)
         assert outcome.verdict == REVOKED
         assert outcome.revoked_on == certificate.revoked_on
-        assert f"{certificate.revoked_on:%d %B %Y}" in outcome.headline
+        assert format_day(certificate.revoked_on) in outcome.headline
 
 
 def test_the_pdf_issued_before_revocation_is_revoked_too(certificate, officer):

@@ -16,6 +16,7 @@ from applicants.tests.factories import ApplicantFactory
 from credentials.models import Document
 from credentials.services.documents import document_decide, document_submit
 from ecfmg_portal.errors import DomainError
+from ecfmg_portal.formatting import format_day
 from exams.services import exam_application_create
 from exams.tests.factories import applied_for
 
@@ -53,7 +54,7 @@ def test_a_student_sends_the_diploma_only_after_graduating() -> None:
     applicant = student(days_to_graduation=30)
     exam_application_create(applicant=applicant, exam="STEP1")
     graduation = applicant.graduation_date
-    with pytest.raises(DomainError, match=f"{graduation:%d %B %Y}"):
+    with pytest.raises(DomainError, match=format_day(graduation)):
         document_submit(applicant=applicant, kind="diploma", upload=pdf())
     applicant.graduation_date = timezone.localdate()
     applicant.save()
