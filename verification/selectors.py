@@ -12,43 +12,21 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from applicants.models import Applicant
-from applicants.services.identity import fold_name, usmle_id_is_valid
 from certificates.models import Certificate
 from certificates.rules import policy_in_force
 from credentials.models import Document
 from ecfmg_portal.errors import NotFound
-from exams.models import Exam, ExamResult
+from exams.models import Exam
 
+from .facts import CertificateFacts, VerificationFacts
 from .models import Organization, VerificationReport
 
 # What the report says about the diploma, in the words applicants and staff know.
 NOT_YET_SUBMITTED = "Not yet submitted"
 
 
-def applicant_for_verification(
-    *, usmle_id: str, last_name: str, date_of_birth: datetime.date
-) -> Applicant | None:
-    """The one applicant matching all three, or None whichever of them is wrong.
-
-    The last name is compared case- and accent-insensitively ("NUNEZ" finds
-    "Núñez"), by folding the name as recorded (R-ID-3) rather than trusting a
-    stored copy. One query (school and certificate joined), none for a malformed ID.
-    """
-    folded = fold_name(last_name)
-    if not folded or not usmle_id_is_valid(usmle_id):
-        return None
-    applicant = (
-        Applicant.objects.select_related("school", "certificate")
-        .filter(usmle_id=usmle_id, date_of_birth=date_of_birth)
-        .first()
-    )
-    if applicant is None or fold_name(applicant.last_name) != folded:
-        return None
-    return applicant
-
-
 def _certification_section(
-    applicant: Applicant, certificate: Certificate | None, passes: dict[str, datetime.date]
+    certificate: CertificateFacts | None, passes: dict[str, datetime.date]
 ) -> dict[str, Any]:
     if certificate is not None:
         return {
@@ -72,41 +50,27 @@ def _certification_section(
 
 def verification_report_payload(
     *,
-    applicant: Applicant,
+    facts: VerificationFacts,
     report_id: uuid.UUID,
     verification_code: str,
     generated_at: datetime.datetime,
 ) -> dict[str, Any]:
-    """The report body of api.md, built from what is stored now. Two queries (exam
-    passes, diploma); the applicant must come with school and certificate loaded."""
-    passes: dict[str, datetime.date] = {}
-    for exam, test_date in (
-        ExamResult.objects.filter(applicant=applicant, outcome=ExamResult.Outcome.PASS)
-        .order_by("test_date")
-        .values_list("exam", "test_date")
-    ):
-        passes.setdefault(exam, test_date)
-    diploma = (
-        Document.objects.filter(applicant=applicant, kind=Document.Kind.DIPLOMA)
-        .exclude(status=Document.Status.REPLACED)
-        .order_by("-created_at", "-id")
-        .only("status")
-        .first()
-    )
-    certificate: Certificate | None = getattr(applicant, "certificate", None)
-    school = applicant.school
-    graduated = applicant.graduation_date is not None and applicant.graduation_date <= timezone.localdate()
+    """The report body of api.md, from the facts read just before (no query)."""
+    passes = facts.passes
+    graduation = facts.graduation_date
+    graduated = graduation is not None and graduation <= timezone.localdate()
+    diploma = facts.diploma_status
     return {
         "id": str(report_id),
         "verification_code": verification_code,
         "generated_at": generated_at.isoformat(),
-        "usmle_id": applicant.usmle_id,
+        "usmle_id": facts.usmle_id,
         "applicant": {
-            "given_names": applicant.given_names,
-            "last_name": applicant.last_name,
-            "date_of_birth": applicant.date_of_birth.isoformat() if applicant.date_of_birth else None,
+            "given_names": facts.given_names,
+            "last_name": facts.last_name,
+            "date_of_birth": facts.date_of_birth.isoformat() if facts.date_of_birth else None,
         },
-        "certification": _certification_section(applicant, certificate, passes),
+        "certification": _certification_section(facts.certificate, passes),
         # Every Step, passed or not; never a score (facts of the real CVS).
         "exams": [
             {
@@ -117,11 +81,11 @@ def verification_report_payload(
             for exam in Exam.values
         ],
         "medical_education": {
-            "school": {"name": school.name, "country": school.country} if school else None,
-            "graduation_year": applicant.graduation_date.year
-            if graduated and applicant.graduation_date
+            "school": {"name": facts.school_name, "country": facts.school_country}
+            if facts.school_name is not None
             else None,
-            "credential_status": diploma.get_status_display() if diploma else NOT_YET_SUBMITTED,
+            "graduation_year": graduation.year if graduated and graduation else None,
+            "credential_status": Document.Status(diploma).label if diploma else NOT_YET_SUBMITTED,
         },
     }
 

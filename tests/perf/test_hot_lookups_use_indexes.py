@@ -26,8 +26,9 @@ from applicants.models import Applicant, User
 from applicants.services.identity import fold_name, luhn_check_digit
 from certificates.models import Certificate
 from credentials.models import Document
+from verification.facts import verification_facts
 from verification.models import Organization, VerificationReport
-from verification.selectors import applicant_for_verification, public_check_by_code
+from verification.selectors import public_check_by_code
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -147,7 +148,7 @@ def _plans_of(run: Callable[[], object]) -> list[str]:
 
 
 def _identity_match(volumes: dict[str, Any]) -> None:
-    found = applicant_for_verification(
+    found = verification_facts(
         usmle_id=volumes["usmle_id"],
         last_name=volumes["last_name"].upper(),
         date_of_birth=volumes["date_of_birth"],

@@ -14,8 +14,9 @@ from applicants.models import Applicant
 from certificates.models import Certificate
 from certificates.selectors import assessments_in_batches, facts_for_applicants
 from verification.eras.selectors import status_payloads
+from verification.facts import verification_facts
 from verification.models import VerificationReport
-from verification.selectors import applicant_for_verification, public_check_by_code
+from verification.selectors import public_check_by_code
 from verification.services.reports import verification_report_create
 from verification.tests.factories import issue_key
 
@@ -64,22 +65,22 @@ def test_a_sweep_costs_seven_queries_per_batch_whatever_the_number_of_applicants
     assert len(assessed) == 120
 
 
-def test_identity_match_is_one_query(applicants, django_assert_num_queries):
+def test_the_verification_facts_are_one_query(applicants, django_assert_num_queries):
     applicant = _with_id(applicants, certified=True)[0]
 
     with django_assert_num_queries(1):
-        found = applicant_for_verification(
+        found = verification_facts(
             usmle_id=applicant.usmle_id,
             last_name=applicant.last_name.upper(),
             date_of_birth=applicant.date_of_birth,
         )
 
-    assert found == applicant
+    assert found is not None and found.applicant_id == applicant.pk
 
 
 def test_a_malformed_usmle_id_costs_no_query(django_assert_num_queries):
     with django_assert_num_queries(0):
-        assert applicant_for_verification(
+        assert verification_facts(
             usmle_id="12345678", last_name="Nunez", date_of_birth=datetime.date(1990, 1, 1)
         ) is None  # fmt: skip
 

@@ -12,7 +12,6 @@ import uuid
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -22,8 +21,10 @@ from applicants.services.identity import fold_name
 from certificates.signing.pdf import sign_pdf
 from ecfmg_portal.errors import NotFound
 
+from ..facts import verification_facts
 from ..models import ApiKey, VerificationReport, VerificationRequest
-from ..selectors import applicant_for_verification, report_exam_rows, verification_report_payload
+from ..selectors import report_exam_rows, verification_report_payload
+from .records import report_and_log_insert
 
 VERIFICATION_CODE_BYTES = 24  # 32 URL-safe characters, 192 random bits
 
@@ -41,14 +42,13 @@ def verification_report_create(
 
     All three of USMLE ID, last name and birth date must match one applicant;
     otherwise ``NotFound``, the same whichever was wrong, and the attempt is logged
-    without the submitted name or birth date.
+    without the submitted name or birth date. Two statements either way: the facts,
+    then the record (report and log together, in one statement on PostgreSQL).
     """
     organization = api_key.organization
     digest = submission_digest(usmle_id=usmle_id, last_name=last_name, date_of_birth=date_of_birth)
-    applicant = applicant_for_verification(
-        usmle_id=usmle_id, last_name=last_name, date_of_birth=date_of_birth
-    )
-    if applicant is None:
+    facts = verification_facts(usmle_id=usmle_id, last_name=last_name, date_of_birth=date_of_birth)
+    if facts is None:
         VerificationRequest.objects.create(
             organization=organization,
             api_key=api_key,
@@ -57,31 +57,31 @@ def verification_report_create(
             submission_digest=digest,
         )
         raise NotFound()
-    report_id = uuid.uuid4()
-    code = secrets.token_urlsafe(VERIFICATION_CODE_BYTES)
     generated_at = timezone.now()
-    payload = verification_report_payload(
-        applicant=applicant, report_id=report_id, verification_code=code, generated_at=generated_at
+    report = VerificationReport(
+        id=uuid.uuid4(),
+        verification_code=secrets.token_urlsafe(VERIFICATION_CODE_BYTES),
+        organization=organization,
+        applicant_id=facts.applicant_id,
+        generated_at=generated_at,
     )
-    with transaction.atomic():
-        report = VerificationReport.objects.create(
-            id=report_id,
-            verification_code=code,
-            organization=organization,
-            applicant=applicant,
-            payload=payload,
-            generated_at=generated_at,
-        )
-        VerificationRequest.objects.create(
-            organization=organization,
-            api_key=api_key,
-            requested_at=generated_at,
-            outcome=VerificationRequest.Outcome.MATCHED,
-            usmle_id=applicant.usmle_id or "",
-            submission_digest=digest,
-            applicant=applicant,
-            report=report,
-        )
+    report.payload = verification_report_payload(
+        facts=facts,
+        report_id=report.id,
+        verification_code=report.verification_code,
+        generated_at=generated_at,
+    )
+    log = VerificationRequest(
+        organization=organization,
+        api_key=api_key,
+        requested_at=generated_at,
+        outcome=VerificationRequest.Outcome.MATCHED,
+        usmle_id=facts.usmle_id or "",
+        submission_digest=digest,
+        applicant_id=facts.applicant_id,
+        report=report,
+    )
+    report_and_log_insert(report, log)
     return report
 
 

@@ -1,0 +1,115 @@
+"""The verification report's one-statement read (verification/facts.py) says exactly what
+the ORM says, on generated applicants at every stage: certified, revoked, with and
+without passes, diplomas in every state, schools or none."""
+
+from __future__ import annotations
+
+import pytest
+
+from applicants.loadgen.generate import generate_load_data
+from applicants.models import Applicant
+from certificates.models import Certificate
+from credentials.models import Document
+from exams.models import ExamResult
+from verification.facts import verification_facts
+
+pytestmark = pytest.mark.django_db
+
+
+def _through_the_orm(applicant: Applicant) -> dict:
+    passes: dict = {}
+    for exam, day in (
+        ExamResult.objects.filter(applicant=applicant, outcome=ExamResult.Outcome.PASS)
+        .order_by("test_date")
+        .values_list("exam", "test_date")
+    ):
+        passes.setdefault(exam, day)
+    diploma = (
+        Document.objects.filter(applicant=applicant, kind=Document.Kind.DIPLOMA)
+        .exclude(status=Document.Status.REPLACED)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    certificate = Certificate.objects.filter(applicant=applicant).first()
+    return {
+        "applicant_id": applicant.pk,
+        "usmle_id": applicant.usmle_id,
+        "given_names": applicant.given_names,
+        "last_name": applicant.last_name,
+        "date_of_birth": applicant.date_of_birth,
+        "graduation_date": applicant.graduation_date,
+        "school": (applicant.school.name, applicant.school.country) if applicant.school else None,
+        "certificate": (
+            certificate.number,
+            certificate.exam_requirements_met_on,
+            certificate.issued_on,
+            certificate.is_revoked,
+            certificate.revoked_on,
+        )
+        if certificate
+        else None,
+        "passes": passes,
+        "diploma_status": diploma.status if diploma else None,
+    }
+
+
+def _from_the_fast_read(applicant: Applicant) -> dict:
+    facts = verification_facts(
+        usmle_id=applicant.usmle_id,
+        last_name=applicant.last_name.upper(),
+        date_of_birth=applicant.date_of_birth,
+    )
+    assert facts is not None
+    certificate = facts.certificate
+    return {
+        "applicant_id": facts.applicant_id,
+        "usmle_id": facts.usmle_id,
+        "given_names": facts.given_names,
+        "last_name": facts.last_name,
+        "date_of_birth": facts.date_of_birth,
+        "graduation_date": facts.graduation_date,
+        "school": (facts.school_name, facts.school_country) if facts.school_name is not None else None,
+        "certificate": (
+            certificate.number,
+            certificate.exam_requirements_met_on,
+            certificate.issued_on,
+            certificate.is_revoked,
+            certificate.revoked_on,
+        )
+        if certificate
+        else None,
+        "passes": facts.passes,
+        "diploma_status": facts.diploma_status,
+    }
+
+
+def test_the_one_statement_read_equals_the_orm_for_every_generated_applicant():
+    generate_load_data(applicants=300, seed=11, schools=40, programs=5, authorities=2, batch_size=300)
+    # One revoked certificate, so that both certificate states are compared.
+    Certificate.objects.filter(pk=Certificate.objects.order_by("pk").values("pk")[:1]).update(
+        status=Certificate.Status.REVOKED, revoked_on=Certificate.objects.order_by("pk").first().issued_on
+    )
+    applicants = list(
+        Applicant.objects.select_related("school").exclude(usmle_id=None).exclude(date_of_birth=None)
+    )
+    compared = [(_from_the_fast_read(a), _through_the_orm(a)) for a in applicants]
+    assert all(fast == orm for fast, orm in compared)
+    # The generated data covers what the read must get right.
+    orm_answers = [orm for _, orm in compared]
+    assert {bool(o["certificate"]) for o in orm_answers} == {True, False}
+    assert any(o["certificate"] and o["certificate"][3] for o in orm_answers)
+    assert len({o["diploma_status"] for o in orm_answers}) >= 3
+    assert any(len(o["passes"]) >= 2 for o in orm_answers)
+
+
+def test_a_wrong_last_name_or_birth_date_finds_nobody():
+    generate_load_data(applicants=20, seed=12, schools=5, programs=2, authorities=1, batch_size=20)
+    applicant = Applicant.objects.exclude(usmle_id=None).exclude(date_of_birth=None).first()
+    assert verification_facts(
+        usmle_id=applicant.usmle_id, last_name="Nobody", date_of_birth=applicant.date_of_birth
+    ) is None  # fmt: skip
+    assert verification_facts(
+        usmle_id=applicant.usmle_id,
+        last_name=applicant.last_name,
+        date_of_birth=applicant.date_of_birth.replace(year=applicant.date_of_birth.year - 1),
+    ) is None  # fmt: skip
