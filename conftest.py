@@ -19,3 +19,13 @@ def _media_root(settings, tmp_path):
         },
     }
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_api_key_cache():
+    """Each process keeps the API keys it has seen; every test has a new database."""
+    from verification.services.keys import api_keys_forget
+
+    api_keys_forget()
+    yield
+    api_keys_forget()

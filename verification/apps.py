@@ -7,3 +7,6 @@ class VerificationConfig(AppConfig):
     def ready(self) -> None:
         # Registers the API key scheme with drf-spectacular.
         from .api import schema  # noqa: F401
+        from .receivers import connect
+
+        connect()

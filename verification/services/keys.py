@@ -2,6 +2,13 @@
 
 A key is ``secrets.token_urlsafe(32)`` (256 random bits), shown once and stored
 only as its SHA-256: a fast hash is enough for a secret that long.
+
+Every API request authenticates, so each process keeps the keys it has recently
+seen (with their organization) instead of reading them every time. The copy is only
+trusted while a generation number in the shared cache is unchanged: revoking a key
+or changing a key or an organization in any way bumps it (after commit), so every
+process reads the database again on its next request. A revoked key is refused from
+the next request on, in every process, as before.
 """
 
 from __future__ import annotations
@@ -9,8 +16,10 @@ from __future__ import annotations
 import datetime
 import hashlib
 import secrets
+import time
 from typing import Any
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -23,6 +32,35 @@ KEY_PREFIX_LENGTH = 8
 MIN_KEY_LENGTH = 32
 # last_used_at is written at most once a minute per key: one cheap UPDATE, not one per request.
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
+# A process re-reads a key it has cached at least this often, even with no change
+# announced (a change made outside the services, straight in SQL, heals by then).
+KEY_CACHE_SECONDS = 60
+KEYS_GENERATION = "verification:api-keys:generation"
+
+# key hash -> (generation it was read under, monotonic time read, the key)
+_recent_keys: dict[str, tuple[int, float, ApiKey]] = {}
+
+
+def api_keys_changed() -> None:
+    """Announce that a key or an organization changed: every process's copy of the
+    keys is dropped at its next request. Bumped now, and again after commit: a process
+    that re-read the old row in between (and cached it under the new number) drops it
+    once more."""
+    _bump_generation()
+    transaction.on_commit(_bump_generation)
+
+
+def _bump_generation() -> None:
+    cache.add(KEYS_GENERATION, 0, None)
+    try:
+        cache.incr(KEYS_GENERATION)
+    except ValueError:  # evicted between add and incr: any new value invalidates
+        cache.set(KEYS_GENERATION, 1, None)
+
+
+def api_keys_forget() -> None:
+    """Drop this process's copy (tests: each starts with a fresh database)."""
+    _recent_keys.clear()
 
 
 def api_key_hash(raw_key: str) -> str:
@@ -97,6 +135,7 @@ def api_key_revoke(*, api_key: ApiKey, actor: Any = None) -> bool:
         changed = ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(revoked_at=now)
         if changed:
             audit_record(action="api_key.revoked", obj=api_key, actor=actor, after={"revoked_at": now})
+            api_keys_changed()
     if changed:
         api_key.revoked_at = now
     return bool(changed)
@@ -105,17 +144,27 @@ def api_key_revoke(*, api_key: ApiKey, actor: Any = None) -> bool:
 def api_key_authenticate(*, raw_key: str) -> ApiKey | None:
     """The active key with this secret (organization loaded), or None.
 
-    One SELECT; plus one UPDATE of ``last_used_at`` when it is older than a minute.
+    One read of the shared generation; one SELECT when this process has not seen the
+    key under it; one UPDATE of ``last_used_at`` when that is a minute old.
     """
     if not raw_key or len(raw_key) > 200:
         return None
-    api_key = (
-        ApiKey.objects.select_related("organization")
-        .filter(key_hash=api_key_hash(raw_key), revoked_at__isnull=True, organization__is_active=True)
-        .first()
-    )
-    if api_key is None:
-        return None
+    key_hash = api_key_hash(raw_key)
+    generation = cache.get(KEYS_GENERATION, 0)
+    seen = _recent_keys.get(key_hash)
+    if seen is not None and seen[0] == generation and time.monotonic() - seen[1] < KEY_CACHE_SECONDS:
+        api_key = seen[2]
+    else:
+        found = (
+            ApiKey.objects.select_related("organization")
+            .filter(key_hash=key_hash, revoked_at__isnull=True, organization__is_active=True)
+            .first()
+        )
+        if found is None:
+            _recent_keys.pop(key_hash, None)
+            return None
+        api_key = found
+        _recent_keys[key_hash] = (generation, time.monotonic(), api_key)
     now = timezone.now()
     if api_key.last_used_at is None or now - api_key.last_used_at >= LAST_USED_RESOLUTION:
         ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)

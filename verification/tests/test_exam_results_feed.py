@@ -196,16 +196,16 @@ def test_a_pass_announces_a_status_change_for_certification(
 def test_query_counts_are_fixed(api, feed_key, applicant, django_assert_num_queries):
     warm = body(applicant, test_date="2025-01-01", outcome="fail", score=180)
     api.post(URL, warm, format="json", **auth(feed_key))  # also writes last_used_at
-    # A new result: key, applicant, sitting lookup, then the insert and its audit entry.
+    # A new result (the key is this process's copy): applicant, sitting lookup, then the insert and its audit entry.
     audit_lock = 1 if connection.vendor == "postgresql" else 0
     # + 3 for the applicant's e-mail notification row (savepoint, insert, release),
     # + 1 for the applicant's account (the e-mail's language),
     # + 3 for R-EX-8: the Step's results, its applications, the passing standard,
     # + 7 for the applicant's journey that names the next step in the e-mail (applicants.selectors).
-    with django_assert_num_queries(24 + audit_lock):  # savepoints included
+    with django_assert_num_queries(23 + audit_lock):  # savepoints included
         assert api.post(URL, body(applicant), format="json", **auth(feed_key)).status_code == 201
-    # A replay only reads: key, applicant, sitting.
-    with django_assert_num_queries(3):
+    # A replay only reads: applicant, sitting.
+    with django_assert_num_queries(2):
         assert api.post(URL, warm, format="json", **auth(feed_key)).status_code == 200
 
 
