@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from ecfmg_portal.ratelimit import window_hit
 from ecfmg_portal.security.client_ip import client_ip
 
 from ..models import ApiKey
@@ -30,6 +31,21 @@ class _SettingsRateThrottle(SimpleRateThrottle):
 
     def get_ident(self, request: Any) -> str:
         return client_ip(request)
+
+    def allow_request(self, request: Any, view: Any) -> bool:
+        limit, window = self.parse_rate(self.rate)
+        if limit is None or window is None:
+            return True
+        key = self.get_cache_key(request, view)
+        if key is None:
+            return True
+        count = window_hit(key, window_seconds=window)
+        self._seconds_left = count.seconds_left
+        return count.hits <= limit
+
+    def wait(self) -> float | None:
+        """Seconds until this window ends (DRF rounds it up into ``Retry-After``)."""
+        return getattr(self, "_seconds_left", None)
 
 
 class ApiKeyRateThrottle(_SettingsRateThrottle):
