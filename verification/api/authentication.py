@@ -9,7 +9,8 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.request import Request
 
 from ..models import ApiKey, Organization
-from ..services.keys import api_key_authenticate
+from ..services.keys import KEYS_GENERATION, api_key_authenticate, api_key_hash
+from .throttles import api_key_hit
 
 KEYWORD = "Token"
 
@@ -40,7 +41,11 @@ class ApiKeyAuthentication(BaseAuthentication):
             raw_key = parts[1].decode("ascii")
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed("Invalid key.") from None
-        api_key = api_key_authenticate(raw_key=raw_key)
+        # One round trip to Redis: this request's rate-limit hit, and the generation that
+        # says whether this process's copy of the key is still good.
+        hits = api_key_hit(api_key_hash(raw_key))
+        request.api_key_hits = hits  # type: ignore[attr-defined]  # judged by ApiKeyRateThrottle
+        api_key = api_key_authenticate(raw_key=raw_key, generation=hits.values[KEYS_GENERATION])
         if api_key is None:
             raise exceptions.AuthenticationFailed("Invalid or revoked key.")
         return ApiClient(api_key=api_key), api_key

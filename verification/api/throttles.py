@@ -6,7 +6,9 @@ the whole header when ``NUM_PROXIES`` is unset.
 
 Rates come from ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]``, read at request
 time so that a settings change (or a test) takes effect at once. Counters live
-in the default cache.
+in Redis, one per window (``ecfmg_portal.counters``). An API request talks to Redis once:
+authentication counts the hit for the key and reads the keys' generation in the same
+round trip (``api_key_hit``), and the throttle then judges the count it was given.
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ from django.http import HttpRequest
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from ecfmg_portal.ratelimit import window_hit
+from ecfmg_portal.counters import WindowCount, window_hit
 from ecfmg_portal.security.client_ip import client_ip
 
 from ..models import ApiKey
+from ..services.keys import KEYS_GENERATION
 
 
 class _SettingsRateThrottle(SimpleRateThrottle):
@@ -48,6 +51,22 @@ class _SettingsRateThrottle(SimpleRateThrottle):
         return getattr(self, "_seconds_left", None)
 
 
+def _parsed(rate: Any) -> tuple[int, int] | None:
+    if rate is None:
+        return None
+    limit, window = SimpleRateThrottle.parse_rate(cast(Any, None), str(rate))
+    return (limit, window) if limit is not None and window is not None else None
+
+
+def api_key_hit(key_hash: str) -> WindowCount:
+    """Count one request for the key with this hash, reading the keys' generation with
+    it. Counted before the key is known to be valid: an unknown key is refused (401)
+    whatever its count, and its counter expires with the window."""
+    rate = _parsed(api_settings.DEFAULT_THROTTLE_RATES.get(ApiKeyRateThrottle.scope))
+    window = rate[1] if rate else 60
+    return window_hit(f"api_key:{key_hash}", window_seconds=window, read=(KEYS_GENERATION,))
+
+
 class ApiKeyRateThrottle(_SettingsRateThrottle):
     """Requests per key; unauthenticated requests are refused (401) before this runs."""
 
@@ -56,7 +75,15 @@ class ApiKeyRateThrottle(_SettingsRateThrottle):
     def get_cache_key(self, request: Any, view: Any) -> str | None:
         if not isinstance(request.auth, ApiKey):
             return None
-        return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}
+        return f"api_key:{request.auth.key_hash}"
+
+    def allow_request(self, request: Any, view: Any) -> bool:
+        counted: WindowCount | None = getattr(request, "api_key_hits", None)
+        limit, _ = self.parse_rate(self.rate)
+        if counted is None or limit is None:  # not counted by ApiKeyAuthentication
+            return super().allow_request(request, view)
+        self._seconds_left = counted.seconds_left
+        return counted.hits <= limit
 
 
 class PublicPageThrottle(_SettingsRateThrottle):

@@ -19,10 +19,10 @@ import secrets
 import time
 from typing import Any
 
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from ecfmg_portal import counters
 from ecfmg_portal.audit.services import audit_record
 from ecfmg_portal.errors import DomainError
 
@@ -35,7 +35,7 @@ LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
 # A process re-reads a key it has cached at least this often, even with no change
 # announced (a change made outside the services, straight in SQL, heals by then).
 KEY_CACHE_SECONDS = 60
-KEYS_GENERATION = "verification:api-keys:generation"
+KEYS_GENERATION = "verification-api-keys"
 
 # key hash -> (generation it was read under, monotonic time read, the key)
 _recent_keys: dict[str, tuple[int, float, ApiKey]] = {}
@@ -51,11 +51,7 @@ def api_keys_changed() -> None:
 
 
 def _bump_generation() -> None:
-    cache.add(KEYS_GENERATION, 0, None)
-    try:
-        cache.incr(KEYS_GENERATION)
-    except ValueError:  # evicted between add and incr: any new value invalidates
-        cache.set(KEYS_GENERATION, 1, None)
+    counters.generation_bump(KEYS_GENERATION)
 
 
 def api_keys_forget() -> None:
@@ -141,16 +137,18 @@ def api_key_revoke(*, api_key: ApiKey, actor: Any = None) -> bool:
     return bool(changed)
 
 
-def api_key_authenticate(*, raw_key: str) -> ApiKey | None:
+def api_key_authenticate(*, raw_key: str, generation: int | None = None) -> ApiKey | None:
     """The active key with this secret (organization loaded), or None.
 
-    One read of the shared generation; one SELECT when this process has not seen the
-    key under it; one UPDATE of ``last_used_at`` when that is a minute old.
+    One read of the shared generation (none when the caller read it already, along
+    with the rate-limit hit); one SELECT when this process has not seen the key under
+    it; one UPDATE of ``last_used_at`` when that is a minute old.
     """
     if not raw_key or len(raw_key) > 200:
         return None
     key_hash = api_key_hash(raw_key)
-    generation = cache.get(KEYS_GENERATION, 0)
+    if generation is None:
+        generation = counters.generation(KEYS_GENERATION)
     seen = _recent_keys.get(key_hash)
     if seen is not None and seen[0] == generation and time.monotonic() - seen[1] < KEY_CACHE_SECONDS:
         api_key = seen[2]
