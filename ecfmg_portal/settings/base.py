@@ -115,6 +115,10 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.integer("CONN_MAX_AGE", default=0))
+# Off by default: with it, every request's first query is preceded by a SELECT 1 (a round
+# trip on the API's hot path). Without it, a connection broken by a database restart
+# fails one request (a 503 page, DatabaseUnavailableMiddleware) and is then replaced.
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", env.boolean("CONN_HEALTH_CHECKS", default=False))
 # Celery's Django fixup closes a worker's connection after every task unless CONN_MAX_AGE is set,
 # so workers (one task at a time per process) keep theirs this long; see ecfmg_portal/celery.py.
 WORKER_CONN_MAX_AGE = env.integer("WORKER_CONN_MAX_AGE", default=600)

@@ -25,7 +25,6 @@ from ecfmg_portal.settings.base import DATABASES, VAR_DIR  # noqa: E402
 
 DEBUG = False
 DATABASES["default"]["CONN_MAX_AGE"] = 600
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # What-if for write-heavy paths: BENCH_SYNCHRONOUS_COMMIT=off stands in for storage with a
 # fast WAL flush (commits then cost what they would on NVMe). Never for real data.
 SYNCHRONOUS_COMMIT = os.environ.get("BENCH_SYNCHRONOUS_COMMIT", "on")
