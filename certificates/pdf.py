@@ -47,6 +47,7 @@ STYLESHEET = TEMPLATE_DIR / "certificate.css"
 # Where the visible PDF signature block goes (PDF points from the bottom-left corner of
 # the US Letter landscape page): above the two signature lines, clear of the text.
 CERTIFICATE_SIGNATURE_BOX = (196, 92, 462, 122)
+QR_MASK = 2
 
 
 class RefusedURL(ValueError):
@@ -111,8 +112,12 @@ def certificate_content(certificate: Certificate) -> CertificateContent:
 def qr_data_uri(text: str) -> str:
     """A QR code of ``text`` as a PNG ``data:`` URI with one pixel per module; the
     stylesheet scales it up with ``image-rendering: pixelated``, so it prints sharp
-    (no interpolation) while costing far less to draw than an SVG path of every module."""
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+    (no interpolation) while costing far less to draw than an SVG path of every module.
+
+    The mask is fixed: left open, the library builds the code once per mask (eight) to
+    score them, nine tenths of the QR's cost. Any mask decodes (tested); this one is the
+    library's own choice most often for verification addresses of our length."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0, mask_pattern=QR_MASK)
     code.add_data(text)
     code.make(fit=True)
     matrix = code.get_matrix()
