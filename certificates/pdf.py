@@ -33,6 +33,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from PIL import Image
 from weasyprint import CSS, HTML
+from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -141,12 +142,22 @@ def _stylesheet() -> tuple[CSS, FontConfiguration]:
     return css, font_config
 
 
-def render_certificate_pdf_bytes(content: CertificateContent) -> bytes:
-    """The certificate as PDF bytes: landscape US Letter, one page. Every value is
-    escaped by the template engine (autoescape)."""
+def certificate_html(content: CertificateContent) -> HTML:
+    """The certificate's page, parsed, before layout. Every value is escaped by the
+    template engine (autoescape)."""
     markup = render_to_string(TEMPLATE_NAME, {"c": content, "qr_code": qr_data_uri(content.verify_url)})
+    return _html(markup)
+
+
+def certificate_document(html: HTML) -> Document:
+    """The page laid out with the certificate's stylesheet, ready to draw."""
     css, font_config = _stylesheet()
-    pdf = _html(markup).write_pdf(stylesheets=[css], font_config=font_config)
+    return html.render(stylesheets=[css], font_config=font_config)
+
+
+def render_certificate_pdf_bytes(content: CertificateContent) -> bytes:
+    """The certificate as PDF bytes: landscape US Letter, one page."""
+    pdf = certificate_document(certificate_html(content)).write_pdf()
     assert pdf is not None  # write_pdf() without a target returns the bytes
     return pdf
 
