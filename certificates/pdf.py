@@ -33,6 +33,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from PIL import Image
 from weasyprint import CSS, HTML
+from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -47,6 +48,7 @@ STYLESHEET = TEMPLATE_DIR / "certificate.css"
 # Where the visible PDF signature block goes (PDF points from the bottom-left corner of
 # the US Letter landscape page): above the two signature lines, clear of the text.
 CERTIFICATE_SIGNATURE_BOX = (196, 92, 462, 122)
+QR_MASK = 2
 
 
 class RefusedURL(ValueError):
@@ -111,8 +113,12 @@ def certificate_content(certificate: Certificate) -> CertificateContent:
 def qr_data_uri(text: str) -> str:
     """A QR code of ``text`` as a PNG ``data:`` URI with one pixel per module; the
     stylesheet scales it up with ``image-rendering: pixelated``, so it prints sharp
-    (no interpolation) while costing far less to draw than an SVG path of every module."""
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+    (no interpolation) while costing far less to draw than an SVG path of every module.
+
+    The mask is fixed: left open, the library builds the code once per mask (eight) to
+    score them, nine tenths of the QR's cost. Any mask decodes (tested); this one is the
+    library's own choice most often for verification addresses of our length."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0, mask_pattern=QR_MASK)
     code.add_data(text)
     code.make(fit=True)
     matrix = code.get_matrix()
@@ -136,12 +142,22 @@ def _stylesheet() -> tuple[CSS, FontConfiguration]:
     return css, font_config
 
 
-def render_certificate_pdf_bytes(content: CertificateContent) -> bytes:
-    """The certificate as PDF bytes: landscape US Letter, one page. Every value is
-    escaped by the template engine (autoescape)."""
+def certificate_html(content: CertificateContent) -> HTML:
+    """The certificate's page, parsed, before layout. Every value is escaped by the
+    template engine (autoescape)."""
     markup = render_to_string(TEMPLATE_NAME, {"c": content, "qr_code": qr_data_uri(content.verify_url)})
+    return _html(markup)
+
+
+def certificate_document(html: HTML) -> Document:
+    """The page laid out with the certificate's stylesheet, ready to draw."""
     css, font_config = _stylesheet()
-    pdf = _html(markup).write_pdf(stylesheets=[css], font_config=font_config)
+    return html.render(stylesheets=[css], font_config=font_config)
+
+
+def render_certificate_pdf_bytes(content: CertificateContent) -> bytes:
+    """The certificate as PDF bytes: landscape US Letter, one page."""
+    pdf = certificate_document(certificate_html(content)).write_pdf()
     assert pdf is not None  # write_pdf() without a target returns the bytes
     return pdf
 

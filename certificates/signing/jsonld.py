@@ -47,11 +47,16 @@ def bundled_context(url: str) -> Any:
 
 
 def bundled_document_loader(url: str, options: Any = None) -> dict[str, Any]:
-    """PyLD document loader: bundled contexts only, a fresh copy each time."""
+    """PyLD document loader: bundled contexts only, a fresh copy each time.
+
+    Tagged ``static`` (they never change): PyLD then keeps the resolved context in the
+    shared cache under its URL. Untagged, it cached it for one operation only, so every
+    canonicalization loaded, copied and resolved the VC 2.0 context again."""
     return {
         "contextUrl": None,
         "documentUrl": url,
         "document": copy.deepcopy(bundled_context(url)),
+        "tag": "static",
     }
 
 

@@ -19,9 +19,11 @@ import functools
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from asn1crypto import cms
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -30,7 +32,8 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from pyhanko.keys import load_cert_from_pemder, load_certs_from_pemder
-from pyhanko.sign import signers
+from pyhanko.sign import attributes, signers
+from pyhanko.sign.general import as_signing_certificate_v2, simple_cms_attribute
 
 DEV_CA_CERT = "ca.pem"
 DEV_CA_KEY = "ca-key.pem"
@@ -44,6 +47,45 @@ class PdfSigningMaterial:
     signer: signers.SimpleSigner
     trust_roots: tuple[asn1_x509.Certificate, ...]
     signer_name: str
+
+
+class _SigningCertificateV2(attributes.CMSAttributeProvider):
+    """The ESS signing-certificate-v2 attribute PAdES B-B requires, built once per signer.
+
+    pyHanko builds it afresh for every signature; a freshly built ASN.1 value (the
+    issuer's name inside) is then re-encoded node by node each time the signed
+    attributes are copied into the SignerInfo and the CMS: three quarters of the work of
+    a signature. Parsed back from its own DER, it is copied and encoded as the bytes it is
+    (the same bytes: the signature is unchanged)."""
+
+    attribute_type = "signing_certificate_v2"
+
+    def __init__(self, signing_cert: asn1_x509.Certificate) -> None:
+        attribute = simple_cms_attribute(self.attribute_type, as_signing_certificate_v2(signing_cert))
+        self._value = cms.CMSAttribute.load(attribute.dump())["values"][0]
+
+    async def build_attr_value(self, dry_run: bool = False) -> object:
+        return self._value
+
+
+class PadesSignedAttributes(attributes.SignedAttributeProviderSpec):
+    """The signed attributes of our PAdES signatures besides content type and message
+    digest (which pyHanko adds itself): the signing certificate, and nothing else (no
+    signing time: PAdES forbids it; no CAdES extras: we set none)."""
+
+    def __init__(self, signing_cert: asn1_x509.Certificate) -> None:
+        self._signing_certificate = _SigningCertificateV2(signing_cert)
+
+    def signed_attr_providers(
+        self, data_digest: bytes, digest_algorithm: str
+    ) -> Iterator[attributes.CMSAttributeProvider]:
+        yield self._signing_certificate
+
+
+def _prepared(signer: signers.SimpleSigner) -> signers.SimpleSigner:
+    assert signer.signing_cert is not None  # loaded with its certificate
+    signer.signed_attr_prov_spec = PadesSignedAttributes(signer.signing_cert)
+    return signer
 
 
 def _name(common_name: str) -> x509.Name:
@@ -196,7 +238,9 @@ def _from_configured_files() -> PdfSigningMaterial:
         raise ImproperlyConfigured(
             "No trust root for PDF signatures: set PDF_SIGNING_TRUST_ROOTS_FILE or include the root in the chain."
         )
-    return PdfSigningMaterial(signer=signer, trust_roots=roots, signer_name=settings.PDF_SIGNER_NAME)
+    return PdfSigningMaterial(
+        signer=_prepared(signer), trust_roots=roots, signer_name=settings.PDF_SIGNER_NAME
+    )
 
 
 def _from_dev_directory() -> PdfSigningMaterial:
@@ -209,7 +253,9 @@ def _from_dev_directory() -> PdfSigningMaterial:
         ca_chain_files=(str(directory / DEV_CA_CERT),),
     )
     assert signer is not None  # our own files, just written
-    return PdfSigningMaterial(signer=signer, trust_roots=(ca,), signer_name=settings.PDF_SIGNER_NAME)
+    return PdfSigningMaterial(
+        signer=_prepared(signer), trust_roots=(ca,), signer_name=settings.PDF_SIGNER_NAME
+    )
 
 
 def signing_files_configured() -> bool:

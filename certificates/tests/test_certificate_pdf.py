@@ -3,6 +3,7 @@ accented and non-Latin names render; applicant values are escaped."""
 
 from __future__ import annotations
 
+import base64
 import datetime
 import io
 import os
@@ -15,7 +16,12 @@ import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
 
-from certificates.pdf import CERTIFICATE_SIGNATURE_BOX, render_certificate_pdf_bytes, render_floor_pdf_bytes
+from certificates.pdf import (
+    CERTIFICATE_SIGNATURE_BOX,
+    qr_data_uri,
+    render_certificate_pdf_bytes,
+    render_floor_pdf_bytes,
+)
 from certificates.signing.pdf import sign_pdf
 from certificates.tests.factories import SAMPLE_CODE as CODE
 from certificates.tests.factories import sample_content as content
@@ -113,6 +119,28 @@ def test_it_renders_to_a_png(tmp_path):
         assert len(image.convert("RGB").getcolors(maxcolors=1_000_000) or []) > 50
     if os.environ.get("UPDATE_DOCS_IMAGE") == "1":
         shutil.copyfile(png, DOCS_IMAGE)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000/verify/" + CODE + "/",
+        "https://portal.ecfmg.org/verify/" + CODE + "/",
+        "https://certification-portal.example.ecfmg.org/verify/" + "Zz9" * 11 + "/",
+    ],
+)
+def test_the_qr_code_with_its_fixed_mask_decodes(url):
+    """The mask is fixed rather than scored per code (pdf.QR_MASK): every code must
+    still read back, whatever the address's length and characters."""
+    png = base64.b64decode(qr_data_uri(url).removeprefix("data:image/png;base64,"))
+    with Image.open(io.BytesIO(png)) as image:
+        # One pixel per module: scaled up with a quiet zone, as printed.
+        modules = image.convert("L")
+        side = modules.width * 8
+        scaled = modules.resize((side, side), Image.Resampling.NEAREST)
+        framed = Image.new("L", (side + 64, side + 64), 255)
+        framed.paste(scaled, (32, 32))
+    assert [code.text for code in zxingcpp.read_barcodes(framed)] == [url]
 
 
 def test_it_states_that_the_holder_may_enter_acgme_graduate_medical_education():

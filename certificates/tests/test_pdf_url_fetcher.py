@@ -88,5 +88,5 @@ def test_the_certificate_loads_only_its_own_files_and_data_uris(monkeypatch):
     pdf_module.render_certificate_pdf_bytes(content(full_name='<img src="http://127.0.0.1:9/x.png">'))
     files = {url.rsplit("/", 1)[-1] for url in served if url.startswith("file:")}
     # The stylesheet is parsed once per process (it may have been parsed by an earlier test).
-    assert "hatch.svg" in files and files <= {"certificate.css", "hatch.svg"}
+    assert {"hatch.svg", "seal.svg"} <= files <= {"certificate.css", "hatch.svg", "seal.svg"}
     assert all(url.startswith(("file:", "data:image/png;base64,")) for url in served)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import hashlib
 import json
 
 import pytest
@@ -103,6 +104,21 @@ def test_pyhanko_reports_the_pdf_signature_intact_and_trusted(certificate):
     check = pdf_signature_check(open_untrusted_pdf(data), data)
     assert check.intact and check.trusted and check.covers_whole_file
     assert check.signer == "ECFMG Certification Portal"
+
+
+def test_the_pdf_signature_carries_the_pades_signed_attributes(certificate):
+    """PAdES B-B: content type, message digest and the ESS signing certificate (v2) that
+    names the signer's certificate by its hash; no signing time (PAdES forbids it). The
+    signing-certificate attribute is built once per process (pdf_keys), so this checks
+    it names the certificate that actually signed."""
+    data = pdf_bytes(certificate)
+    embedded = open_untrusted_pdf(data).embedded_regular_signatures[-1]
+    attrs = {a["type"].native: a["values"][0] for a in embedded.signer_info["signed_attrs"]}
+    assert set(attrs) == {"content_type", "message_digest", "signing_certificate_v2"}
+    (ess,) = attrs["signing_certificate_v2"]["certs"]
+    signing_cert = embedded.signer_cert
+    assert ess["cert_hash"].native == hashlib.sha256(signing_cert.dump()).digest()
+    assert ess["issuer_serial"]["serial_number"].native == signing_cert.serial_number
 
 
 def test_a_changed_claim_is_altered(certificate):

@@ -96,3 +96,16 @@ def test_a_context_that_is_not_bundled_is_refused_not_fetched():
         chain.append(error)
         error = error.__cause__ or getattr(error, "cause", None)
     assert any(isinstance(e, ContextNotBundled) for e in chain) or "not bundled" in repr(raised.value)
+
+
+def test_contexts_shared_between_canonicalizations_never_change_the_result():
+    """Resolved contexts are kept across operations (jsonld: tagged static). Canonicalizing
+    a document that adds a context of its own in between must leave the vector's
+    canonical form byte for byte, and must itself see its own term."""
+    unsigned = {k: v for k, v in data("signedDataInt.json").items() if k != "proof"}
+    expected = text("canonDocDataInt.txt")
+    assert canonical_nquads(unsigned) == expected
+    extended = {**unsigned, "@context": [*unsigned["@context"], {"motto": "https://example.org/motto"}]}
+    extended["credentialSubject"] = {**unsigned["credentialSubject"], "motto": "Other"}
+    assert "<https://example.org/motto>" in canonical_nquads(extended)
+    assert canonical_nquads(unsigned) == expected
