@@ -22,9 +22,9 @@ from verification.tests.factories import issue_key
 
 pytestmark = pytest.mark.django_db
 
-# The facts loader (certificates/selectors.py): applicants with schools, exam results,
-# documents, balances, first exam applications, and the two eligibility-range prefetches.
-FACTS_QUERIES = 7
+# The facts loader (certificates/selectors.py): applicants with both schools joined, the
+# schools' eligibility ranges, exam results, documents, balances, first exam applications.
+FACTS_QUERIES = 6
 
 
 @pytest.fixture
@@ -41,8 +41,7 @@ def _with_id(applicants, *, certified):
 
 
 def test_facts_for_one_applicant_cost_the_same_as_for_fifty(applicants, django_assert_num_queries):
-    # With a transfer school, so that both eligibility-range prefetches run (Django skips
-    # a prefetch that has no related rows to load: fewer queries, never more).
+    # With a transfer school, so that both schools' ranges are read.
     transfer = next(a for a in applicants if a.transfer_school_id)
     others = [a.pk for a in applicants if a.pk != transfer.pk][:49]
 
