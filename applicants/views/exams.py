@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.http import require_GET, require_POST
 
 from applicants.forms import ExamApplicationForm
@@ -203,7 +203,11 @@ def permit(request: HttpRequest, applicant: Applicant, pk: int) -> HttpResponse:
 @applicant_required
 def permit_pdf(request: HttpRequest, applicant: Applicant, pk: int) -> HttpResponse:
     application = _own_application(applicant, pk)
-    response = HttpResponse(permit_pdf_bytes(application), content_type="application/pdf")
+    # The permit, like every record a US body issues, stays in English (docs/i18n.md);
+    # its "what to do next" list is shared with the page, which speaks the applicant's language.
+    with translation.override("en"):
+        pdf = permit_pdf_bytes(application)
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="scheduling-permit-{application.exam.lower()}.pdf"'
     )
