@@ -61,14 +61,15 @@ def applicant_notify(
     (``_subject.txt`` and ``.txt``) with ``applicant``, ``dashboard_url`` and ``context``.
     With ``receipt_entry`` (a payment or refund) its receipt PDF is attached when sent.
     """
-    full_context = {
-        "applicant": applicant,
-        "dashboard_url": settings.SITE_URL + reverse("dashboard"),
-        **journey_email_context(applicant),
-        **context,
-    }
-    # In the applicant's language (docs/i18n.md), whatever language the caller's request speaks.
+    # In the applicant's language (docs/i18n.md), whatever language the caller's request
+    # speaks; the journey's next step is worded inside it too, since it is built in Python.
     with translation.override(language_of(applicant.user)):
+        full_context = {
+            "applicant": applicant,
+            "dashboard_url": settings.SITE_URL + reverse("dashboard"),
+            **journey_email_context(applicant),
+            **context,
+        }
         subject = " ".join(render_to_string(f"{TEMPLATE_DIR}/{template}_subject.txt", full_context).split())
         body = render_to_string(f"{TEMPLATE_DIR}/{template}.txt", full_context)
     try:
