@@ -319,7 +319,7 @@ class ChangeRequestForm(forms.Form):
     date_of_birth = forms.DateField(label=_("Correct date of birth"), required=False, widget=DateInput())
     country = forms.ChoiceField(
         label=_("Correct country of citizenship"),
-        choices=[("", "No change"), *countries],
+        choices=[("", _("No change")), *countries],
         required=False,
     )
     school = forms.ModelChoiceField(
