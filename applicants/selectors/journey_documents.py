@@ -56,6 +56,28 @@ _KIND_NAMES: dict[str, Promise] = {
 }
 
 
+# The model's labels, worded in the reader's language (the same English words).
+_KIND_LABELS: dict[str, Promise] = {
+    Document.Kind.DIPLOMA: gettext_lazy("Final medical diploma"),
+    Document.Kind.TRANSLATION: gettext_lazy("Official English translation of the diploma"),
+    Document.Kind.FINAL_TRANSCRIPT: gettext_lazy("Final medical school transcript"),
+    Document.Kind.TRANSFER_TRANSCRIPT: gettext_lazy("Transcript of the transfer school"),
+}
+_STATUS_LABELS: dict[str, Promise] = {
+    Document.Status.RECEIVED: gettext_lazy("Received"),
+    Document.Status.SENT_FOR_VERIFICATION: gettext_lazy("Sent for verification"),
+    Document.Status.VERIFIED: gettext_lazy("Verified"),
+    Document.Status.UNABLE_TO_VERIFY: gettext_lazy("Unable to verify"),
+    Document.Status.REJECTED: gettext_lazy("Rejected"),
+    Document.Status.REPLACED: gettext_lazy("Replaced"),
+}
+
+
+def _status_label(document: Document) -> str:
+    label = _STATUS_LABELS.get(document.status)
+    return str(label) if label is not None else str(document.get_status_display())
+
+
 def kind_name(kind: str) -> str:
     """The document kind inside a sentence ("final medical diploma"), in the active language."""
     name = _KIND_NAMES.get(kind)
@@ -150,20 +172,20 @@ def document_rows(
             status_label = _("Not yet sent")
             message = refusal or _("Upload it with the form below.")
         elif not needed[kind]:
-            status_label = latest.get_status_display()
+            status_label = _status_label(latest)
             message = (
                 _("Not needed: your diploma is in English.") if kind == Document.Kind.TRANSLATION else ""
             )
             may_upload = False
         else:
-            status_label = latest.get_status_display()
+            status_label = _status_label(latest)
             message = str(_STATUS_MESSAGES.get(latest.status, ""))
             if kind == Document.Kind.FINAL_TRANSCRIPT:
                 message = _("Nothing to do: your medical school sent it to ECFMG directly.")
         out.append(
             DocumentRow(
                 kind=kind,
-                label=Document.Kind(kind).label,
+                label=str(_KIND_LABELS.get(kind, Document.Kind(kind).label)),
                 document=latest,
                 status_label=status_label,
                 message=message,

@@ -65,3 +65,11 @@ def test_a_flash_message_is_in_the_accounts_language(client):
         f"Le hemos enviado un nuevo enlace de confirmación a {applicant.user.email}."
         in response.content.decode()
     )
+
+
+def test_the_documents_page_names_each_kind_and_state_in_the_accounts_language(client):
+    applicant = _speaking("pt")
+    html = logged_in(client, applicant).get(reverse("documents")).content.decode()
+    assert "<h2>Diploma final de medicina</h2>" in html
+    assert "Ainda não enviado" in html
+    assert "Final medical diploma" not in html
