@@ -28,6 +28,7 @@ from applicants.models import Applicant, IdentityChangeRequest, LedgerEntry
 from applicants.notifications.models import ApplicantNotification
 from applicants.notifications.tasks import send_applicant_notification
 from applicants.selectors import applicant_journey
+from applicants.selectors.journey_documents import kind_label
 from credentials.models import Document
 from ecfmg_portal.audit.services import audit_record
 from ecfmg_portal.formatting import format_day, format_money
@@ -126,7 +127,7 @@ def document_decision_notify(*, document: Document) -> ApplicantNotification | N
         applicant=document.applicant,
         key=f"document:{document.pk}:{document.status}:{event_id}",
         template="document_decided",
-        context={"kind": document.get_kind_display(), "status": document.status},
+        context={"kind": kind_label(document.kind), "status": document.status},
     )
 
 

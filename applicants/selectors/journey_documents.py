@@ -73,6 +73,12 @@ _STATUS_LABELS: dict[str, Promise] = {
 }
 
 
+def kind_label(kind: str) -> Promise | str:
+    """The document kind as a title ("Final medical diploma"), lazily in the reader's
+    language: an e-mail's context is built before its language is switched on."""
+    return _KIND_LABELS.get(kind, Document.Kind(kind).label)
+
+
 def _status_label(document: Document) -> str:
     label = _STATUS_LABELS.get(document.status)
     return str(label) if label is not None else str(document.get_status_display())
@@ -185,7 +191,7 @@ def document_rows(
         out.append(
             DocumentRow(
                 kind=kind,
-                label=str(_KIND_LABELS.get(kind, Document.Kind(kind).label)),
+                label=str(kind_label(kind)),
                 document=latest,
                 status_label=status_label,
                 message=message,

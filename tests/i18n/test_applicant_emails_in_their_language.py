@@ -15,10 +15,14 @@ from django.utils import translation
 from applicants.models import LedgerEntry
 from applicants.services.ledger import ledger_post
 from applicants.tests.factories import ApplicantFactory
+from applicants.tests.notification_helpers import staff
+from credentials.models import Document
+from credentials.services.documents import document_decide
+from credentials.tests.factories import DocumentFactory
 from ecfmg_portal.formatting import format_day
 from exams.models import Exam
 from exams.services import exam_result_record
-from exams.tests.factories import sitting_for
+from exams.tests.factories import applied_for, sitting_for
 
 pytestmark = pytest.mark.django_db
 
@@ -124,3 +128,17 @@ def test_the_certificate_issued_e_mail_speaks_the_holders_language(language, gre
 def test_the_day_filter_names_the_month_in_the_active_language(language, expected):
     with translation.override(language):
         assert format_day(datetime.date(2026, 5, 4)) == expected
+
+
+def test_a_document_decision_e_mail_names_the_document_in_the_applicants_language(
+    django_capture_on_commit_callbacks,
+):
+    document = DocumentFactory(kind=Document.Kind.TRANSLATION, status="received")
+    document.applicant.user.language = "ru"
+    document.applicant.user.save(update_fields=["language"])
+    applied_for(document.applicant)
+    with django_capture_on_commit_callbacks(execute=True):
+        document_decide(document=document, to_status=Document.Status.VERIFIED, actor=staff())
+    [message] = mail.outbox
+    assert message.subject == "Ваш документ подтверждён"
+    assert "ECFMG подтвердила ваш документ: Официальный перевод диплома на английский язык." in message.body
