@@ -85,13 +85,15 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 class EmailChangeForm(forms.Form):
     email = forms.EmailField(
-        label="New e-mail address", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label=_("New e-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     password = forms.CharField(
-        label="Your current password",
+        label=_("Your current password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text="We ask for it to make sure it is really you.",
+        help_text=_("We ask for it to make sure it is really you."),
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -101,7 +103,7 @@ class EmailChangeForm(forms.Form):
     def clean_password(self) -> str:
         password = str(self.cleaned_data["password"])
         if not self.user.check_password(password):
-            raise forms.ValidationError("This is not your current password.")
+            raise forms.ValidationError(_("This is not your current password."))
         return password
 
 
@@ -142,7 +144,7 @@ def _years_shown(years: Decimal | int) -> Decimal | int:
 
 # A date typed into <input type="date">: the browser shows it in the reader's own order
 # (day/month/year or month/day/year), so the hint names no format of its own.
-DATE_HINT = "Use the calendar, or type the day, month and year."
+DATE_HINT = _("Use the calendar, or type the day, month and year.")
 YEARS_WIDGET_ATTRS = {"step": "0.5", "min": "0", "max": "10", "inputmode": "decimal"}
 
 
@@ -151,97 +153,101 @@ class IdentityForm(forms.Form):
     of format or of rule, is shown at once (issue 12)."""
 
     given_names = forms.CharField(
-        label="Given names",
+        label=_("Given names"),
         max_length=200,
-        help_text="All given names, exactly as on your diploma (same spelling, same order).",
+        help_text=_("All given names, exactly as on your diploma (same spelling, same order)."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     last_name = forms.CharField(
-        label="Last name (family name)",
+        label=_("Last name (family name)"),
         max_length=200,
-        help_text="Exactly as on your diploma.",
+        help_text=_("Exactly as on your diploma."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     date_of_birth = forms.DateField(
-        label="Date of birth",
+        label=_("Date of birth"),
         widget=DateInput(),
         help_text=DATE_HINT,
-        error_messages={"invalid": "Enter your date of birth as a real date."},
+        error_messages={"invalid": _("Enter your date of birth as a real date.")},
     )
     country = forms.ChoiceField(
-        label="Country of citizenship", choices=[("", "Choose a country"), *countries]
+        label=_("Country of citizenship"), choices=[("", _("Choose a country")), *countries]
     )
     school = forms.ModelChoiceField(
-        label="Medical school that grants (or granted) your degree",
+        label=_("Medical school that grants (or granted) your degree"),
         queryset=School.objects.all(),
         widget=forms.Select(attrs={"data-school-select": "school"}),
-        help_text="Search the directory by name (also a former name), city, country or IMED id, "
-        "then choose your school.",
+        help_text=_(
+            "Search the directory by name (also a former name), city, country or IMED id, then choose your school."
+        ),
         empty_label=None,
         error_messages={
-            "required": "Search for your medical school and choose it from the list.",
-            "invalid_choice": "Search for your medical school and choose it from the list.",
+            "required": _("Search for your medical school and choose it from the list."),
+            "invalid_choice": _("Search for your medical school and choose it from the list."),
         },
     )
     graduation_date = forms.DateField(
-        label="Graduation date",
+        label=_("Graduation date"),
         widget=DateInput(),
-        help_text="The date on your diploma. If you are still a student, the date you expect to "
-        "graduate. " + DATE_HINT,
-        error_messages={"invalid": "Enter your graduation date as a real date."},
+        help_text=_(
+            "The date on your diploma. If you are still a student, the date you expect to graduate. "
+            "Use the calendar, or type the day, month and year."
+        ),
+        error_messages={"invalid": _("Enter your graduation date as a real date.")},
     )
     academic_years = forms.DecimalField(
-        label="Academic years of credit at this school",
+        label=_("Academic years of credit at this school"),
         max_digits=3,
         decimal_places=1,
-        help_text="Years of the medical curriculum completed at the school above, to the half year "
-        "(for example 6 or 4.5).",
+        help_text=_(
+            "Years of the medical curriculum completed at the school above, to the half year (for example 6 or 4.5)."
+        ),
         widget=forms.NumberInput(attrs=YEARS_WIDGET_ATTRS),
         error_messages={
-            "required": "Enter the academic years of credit at your degree school.",
-            "invalid": "Enter the academic years as a number, for example 4 or 4.5.",
-            "max_digits": "Enter the academic years as a number from 0.5 to 10.",
-            "max_decimal_places": "Enter the academic years to the half year, for example 4 or 4.5.",
-            "max_whole_digits": "Enter the academic years as a number from 0.5 to 10.",
+            "required": _("Enter the academic years of credit at your degree school."),
+            "invalid": _("Enter the academic years as a number, for example 4 or 4.5."),
+            "max_digits": _("Enter the academic years as a number from 0.5 to 10."),
+            "max_decimal_places": _("Enter the academic years to the half year, for example 4 or 4.5."),
+            "max_whole_digits": _("Enter the academic years as a number from 0.5 to 10."),
         },
     )
     transfer_school = forms.ModelChoiceField(
-        label="Transfer school (only if you transferred credit)",
+        label=_("Transfer school (only if you transferred credit)"),
         queryset=School.objects.all(),
         required=False,
         widget=forms.Select(attrs={"data-school-select": "transfer_school"}),
         empty_label=None,
-        help_text="The other medical school where you earned credit that counts for your degree.",
-        error_messages={"invalid_choice": "Search for the transfer school and choose it from the list."},
+        help_text=_("The other medical school where you earned credit that counts for your degree."),
+        error_messages={"invalid_choice": _("Search for the transfer school and choose it from the list.")},
     )
     transfer_years = forms.DecimalField(
-        label="Academic years of transfer credit",
+        label=_("Academic years of transfer credit"),
         max_digits=3,
         decimal_places=1,
         required=False,
-        help_text="0 if you did not transfer.",
+        help_text=_("0 if you did not transfer."),
         widget=forms.NumberInput(attrs=YEARS_WIDGET_ATTRS),
         error_messages={
-            "invalid": "Enter the years of transfer credit as a number, for example 1 or 1.5.",
-            "max_digits": "Enter the years of transfer credit as a number from 0 to 10.",
-            "max_decimal_places": "Enter the years of transfer credit to the half year, for example 1.5.",
-            "max_whole_digits": "Enter the years of transfer credit as a number from 0 to 10.",
+            "invalid": _("Enter the years of transfer credit as a number, for example 1 or 1.5."),
+            "max_digits": _("Enter the years of transfer credit as a number from 0 to 10."),
+            "max_decimal_places": _("Enter the years of transfer credit to the half year, for example 1.5."),
+            "max_whole_digits": _("Enter the years of transfer credit as a number from 0 to 10."),
         },
     )
     # R-ED-2: transfer credit counts only if the transfer school was listed for these years.
     transfer_credit_first_year = forms.IntegerField(
-        label="Transfer credit earned from (year)",
+        label=_("Transfer credit earned from (year)"),
         required=False,
-        help_text="Only with transfer credit: the first calendar year, for example 2015.",
+        help_text=_("Only with transfer credit: the first calendar year, for example 2015."),
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": "1900", "max": "2100"}),
-        error_messages={"invalid": "Enter a year, for example 2015."},
+        error_messages={"invalid": _("Enter a year, for example 2015.")},
     )
     transfer_credit_last_year = forms.IntegerField(
-        label="Transfer credit earned until (year)",
+        label=_("Transfer credit earned until (year)"),
         required=False,
-        help_text="The last calendar year, for example 2017.",
+        help_text=_("The last calendar year, for example 2017."),
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": "1900", "max": "2100"}),
-        error_messages={"invalid": "Enter a year, for example 2017."},
+        error_messages={"invalid": _("Enter a year, for example 2017.")},
     )
 
     def __init__(
@@ -308,27 +314,27 @@ class ChangeRequestForm(forms.Form):
 
     prefix = "correction"
 
-    given_names = forms.CharField(label="Correct given names", max_length=200, required=False)
-    last_name = forms.CharField(label="Correct last name", max_length=200, required=False)
-    date_of_birth = forms.DateField(label="Correct date of birth", required=False, widget=DateInput())
+    given_names = forms.CharField(label=_("Correct given names"), max_length=200, required=False)
+    last_name = forms.CharField(label=_("Correct last name"), max_length=200, required=False)
+    date_of_birth = forms.DateField(label=_("Correct date of birth"), required=False, widget=DateInput())
     country = forms.ChoiceField(
-        label="Correct country of citizenship",
-        choices=[("", "No change"), *countries],
+        label=_("Correct country of citizenship"),
+        choices=[("", _("No change")), *countries],
         required=False,
     )
     school = forms.ModelChoiceField(
-        label="Correct medical school",
+        label=_("Correct medical school"),
         queryset=School.objects.all(),
         required=False,
         empty_label=None,
         widget=forms.Select(attrs={"data-school-select": "correction-school"}),
     )
-    graduation_date = forms.DateField(label="Correct graduation date", required=False, widget=DateInput())
+    graduation_date = forms.DateField(label=_("Correct graduation date"), required=False, widget=DateInput())
     reason = forms.CharField(
-        label="Why must it change?",
+        label=_("Why must it change?"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For example: a typing error, or the name on the diploma is spelled differently.",
+        help_text=_("For example: a typing error, or the name on the diploma is spelled differently."),
     )
 
     def __init__(self, *args: Any, school_results: list[School] | None = None, **kwargs: Any) -> None:
@@ -348,7 +354,7 @@ class ChangeRequestForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if not self.errors and not self.changes():
-            raise forms.ValidationError("Fill in at least one detail to correct.")
+            raise forms.ValidationError(_("Fill in at least one detail to correct."))
         return cleaned
 
 
@@ -357,47 +363,50 @@ class ExamApplicationForm(forms.Form):
 
 
 LANGUAGE_CHOICES = [
-    ("en", "English"),
-    ("ar", "Arabic"),
-    ("bn", "Bengali"),
-    ("zh", "Chinese"),
-    ("fr", "French"),
-    ("de", "German"),
-    ("hi", "Hindi"),
-    ("it", "Italian"),
-    ("ja", "Japanese"),
-    ("ko", "Korean"),
-    ("fa", "Persian"),
-    ("pl", "Polish"),
-    ("pt", "Portuguese"),
-    ("ro", "Romanian"),
-    ("ru", "Russian"),
-    ("es", "Spanish"),
-    ("tr", "Turkish"),
-    ("uk", "Ukrainian"),
-    ("ur", "Urdu"),
-    ("vi", "Vietnamese"),
-    ("other", "Another language"),
+    ("en", _("English")),
+    ("ar", _("Arabic")),
+    ("bn", _("Bengali")),
+    ("zh", _("Chinese")),
+    ("fr", _("French")),
+    ("de", _("German")),
+    ("hi", _("Hindi")),
+    ("it", _("Italian")),
+    ("ja", _("Japanese")),
+    ("ko", _("Korean")),
+    ("fa", _("Persian")),
+    ("pl", _("Polish")),
+    ("pt", _("Portuguese")),
+    ("ro", _("Romanian")),
+    ("ru", _("Russian")),
+    ("es", _("Spanish")),
+    ("tr", _("Turkish")),
+    ("uk", _("Ukrainian")),
+    ("ur", _("Urdu")),
+    ("vi", _("Vietnamese")),
+    ("other", _("Another language")),
 ]
 
 
 class DocumentUploadForm(forms.Form):
     kind = forms.ChoiceField(
-        label="Which document?",
+        label=_("Which document?"),
         choices=[(k.value, k.label) for k in APPLICANT_KINDS],
     )
     language = forms.ChoiceField(
-        label="Language of the document",
+        label=_("Language of the document"),
         choices=LANGUAGE_CHOICES,
         initial="en",
-        help_text="The language the document is written in. A translation must be in English.",
+        help_text=_("The language the document is written in. A translation must be in English."),
     )
     issue_date = forms.DateField(
-        label="Issue date shown on the document", required=False, widget=DateInput(), help_text="If shown."
+        label=_("Issue date shown on the document"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("If shown."),
     )
     file = DocumentFilesField(
-        label="File or files",
-        help_text=(
+        label=_("File or files"),
+        help_text=_(
             "PDF, JPEG, PNG or TIFF, at most 10 MB each. Scan all pages, front and back: choose several "
             "files (up to 10) for a document of several pages, and check each page before sending."
         ),

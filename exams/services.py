@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from applicants.models import Applicant, LedgerEntry
 from applicants.notifications.services import exam_fee_charged_notify
@@ -18,6 +19,7 @@ from applicants.services.ledger import ledger_post
 from credentials.services.documents import first_application_credentials_missing
 from ecfmg_portal.audit.services import audit_record
 from ecfmg_portal.errors import DomainError
+from ecfmg_portal.formatting import format_day
 
 from .models import Exam, ExamApplication, ExamResult
 from .results import exam_result_record
@@ -46,10 +48,6 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month, min(day.day, last_day))
 
 
-def _human(day: datetime.date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def exam_application_refusal(
     *,
     applicant: Applicant,
@@ -62,30 +60,30 @@ def exam_application_refusal(
     page (to explain) and by ``exam_application_create`` (to enforce). A page that
     already loaded the applicant's ``applications`` and ``results`` passes them."""
     if exam not in Exam.values:
-        return "Choose Step 1, Step 2 CK or Step 2 CS."
+        return gettext("Choose Step 1, Step 2 CK or Step 2 CS.")
     label = Exam(exam).label
     if not applicant.usmle_id:
-        return "Get your USMLE/ECFMG Identification Number before applying for an exam."
+        return gettext("Get your USMLE/ECFMG Identification Number before applying for an exam.")
     if results is None:
         results = list(ExamResult.objects.filter(applicant=applicant, exam=exam))
     results = [r for r in results if r.exam == exam]
     if any(r.passed for r in results):
-        return f"You have already passed {label}; a passed Step cannot be taken again."
+        return gettext("You have already passed %(exam)s; a passed Step cannot be taken again.") % {
+            "exam": label
+        }
     if applications is None:
         applications = list(ExamApplication.objects.filter(applicant=applicant, exam=exam))
     applications = sorted((a for a in applications if a.exam == exam), key=lambda a: a.eligibility_start)
     used = attempts_used(exam=exam, applications=applications, results=results, today=today)
     if used >= MAX_ATTEMPTS_PER_STEP:
-        return (
-            f"You have used {used} of {MAX_ATTEMPTS_PER_STEP} attempts for {label}; "
-            f"USMLE allows at most {MAX_ATTEMPTS_PER_STEP} attempts per Step."
-        )
+        return gettext(
+            "You have used %(used)s of %(max)s attempts for %(exam)s; USMLE allows at most %(max)s attempts per Step."
+        ) % {"used": used, "max": MAX_ATTEMPTS_PER_STEP, "exam": label}
     current = open_application(exam=exam, applications=applications, results=results, today=today)
     if current is not None:
-        return (
-            f"Your eligibility period for {label} is open until {_human(current.eligibility_end)}; "
-            "apply again after it ends or after your result."
-        )
+        return gettext(
+            "Your eligibility period for %(exam)s is open until %(end)s; apply again after it ends or after your result."
+        ) % {"exam": label, "end": format_day(current.eligibility_end)}
     return None
 
 

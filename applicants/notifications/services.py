@@ -28,6 +28,7 @@ from applicants.models import Applicant, IdentityChangeRequest, LedgerEntry
 from applicants.notifications.models import ApplicantNotification
 from applicants.notifications.tasks import send_applicant_notification
 from applicants.selectors import applicant_journey
+from applicants.selectors.journey_documents import kind_label
 from credentials.models import Document
 from ecfmg_portal.audit.services import audit_record
 from ecfmg_portal.formatting import format_day, format_money
@@ -61,14 +62,15 @@ def applicant_notify(
     (``_subject.txt`` and ``.txt``) with ``applicant``, ``dashboard_url`` and ``context``.
     With ``receipt_entry`` (a payment or refund) its receipt PDF is attached when sent.
     """
-    full_context = {
-        "applicant": applicant,
-        "dashboard_url": settings.SITE_URL + reverse("dashboard"),
-        **journey_email_context(applicant),
-        **context,
-    }
-    # In the applicant's language (docs/i18n.md), whatever language the caller's request speaks.
+    # In the applicant's language (docs/i18n.md), whatever language the caller's request
+    # speaks; the journey's next step is worded inside it too, since it is built in Python.
     with translation.override(language_of(applicant.user)):
+        full_context = {
+            "applicant": applicant,
+            "dashboard_url": settings.SITE_URL + reverse("dashboard"),
+            **journey_email_context(applicant),
+            **context,
+        }
         subject = " ".join(render_to_string(f"{TEMPLATE_DIR}/{template}_subject.txt", full_context).split())
         body = render_to_string(f"{TEMPLATE_DIR}/{template}.txt", full_context)
     try:
@@ -125,7 +127,7 @@ def document_decision_notify(*, document: Document) -> ApplicantNotification | N
         applicant=document.applicant,
         key=f"document:{document.pk}:{document.status}:{event_id}",
         template="document_decided",
-        context={"kind": document.get_kind_display(), "status": document.status},
+        context={"kind": kind_label(document.kind), "status": document.status},
     )
 
 

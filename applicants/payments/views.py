@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -34,9 +35,11 @@ from .services import (
 logger = logging.getLogger(__name__)
 
 CHECKOUT_NOTICES = {
-    "done": "Thank you. Your payment has been sent; it appears below as soon as the payment "
-    "provider confirms it, usually within a minute.",
-    "cancelled": "The payment was cancelled; nothing was charged.",
+    "done": gettext_lazy(
+        "Thank you. Your payment has been sent; it appears below as soon as the payment "
+        "provider confirms it, usually within a minute."
+    ),
+    "cancelled": gettext_lazy("The payment was cancelled; nothing was charged."),
 }
 
 
@@ -98,7 +101,11 @@ def sandbox_checkout(request: HttpRequest, token: str) -> HttpResponse:
         if request.method == "POST":
             record, _ = payment_sandbox_confirm(applicant=applicant, token=token)
             if record.amount is not None:
-                messages.success(request, f"Payment of {format_usd(record.amount)} received. Thank you.")
+                messages.success(
+                    request,
+                    gettext("Payment of %(amount)s received. Thank you.")
+                    % {"amount": format_usd(record.amount)},
+                )
             return redirect(reverse("ledger"))
         _, amount = payment_sandbox_checkout(applicant=applicant, token=token)
     except (NotFound, ProviderUnavailable) as error:

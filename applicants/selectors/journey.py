@@ -29,6 +29,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from applicants.models import Applicant, LedgerEntry
 from certificates.models import Certificate
@@ -68,11 +69,11 @@ def _school_check(request: SchoolVerificationRequest | None) -> SchoolCheck | No
         return None
     status = SchoolVerificationRequest.Status
     labels: dict[str, str] = {
-        status.SENT: "Sent for verification",
-        status.ANSWERED: "Your school has answered; ECFMG is evaluating the answer",
-        status.ACCEPTED: "Verified",
-        status.REJECTED: "Not verified",
-        status.CANCELLED: "Verification request withdrawn by ECFMG",
+        status.SENT: _("Sent for verification"),
+        status.ANSWERED: _("Your school has answered; ECFMG is evaluating the answer"),
+        status.ACCEPTED: _("Verified"),
+        status.REJECTED: _("Not verified"),
+        status.CANCELLED: _("Verification request withdrawn by ECFMG"),
     }
     return SchoolCheck(
         state=request.status,
@@ -157,7 +158,7 @@ def applicant_journey(applicant: Applicant, *, today: datetime.date | None = Non
     documents = document_rows(applicant, rows, needed, today=today, certified=certificate is not None)
 
     email_refusal = (
-        "Confirm your e-mail address first: open the link we sent you."
+        _("Confirm your e-mail address first: open the link we sent you.")
         if applicant.user.email_confirmed_at is None
         else None
     )
@@ -167,7 +168,7 @@ def applicant_journey(applicant: Applicant, *, today: datetime.date | None = Non
     )
     general_refusal = (
         email_refusal
-        or (None if applicant.usmle_id else "Get your USMLE/ECFMG ID before applying for an exam.")
+        or (None if applicant.usmle_id else _("Get your USMLE/ECFMG ID before applying for an exam."))
         or credentials_first
     )
     steps = step_rows(applicant, rows, today, general_refusal)
@@ -177,15 +178,15 @@ def applicant_journey(applicant: Applicant, *, today: datetime.date | None = Non
     later: list[Later] = []
     if email_refusal:
         actions.append(
-            Action("confirm_email", email_refusal, reverse("account"), "Go to your account", Page.ACCOUNT)
+            Action("confirm_email", email_refusal, reverse("account"), _("Go to your account"), Page.ACCOUNT)
         )
     if not applicant.usmle_id:
         actions.append(
             Action(
                 "identity",
-                "Fill in your identity details exactly as on your diploma to receive your USMLE/ECFMG ID.",
+                _("Fill in your identity details exactly as on your diploma to receive your USMLE/ECFMG ID."),
                 reverse("identity"),
-                "Fill in your identity details",
+                _("Fill in your identity details"),
                 Page.IDENTITY,
                 "R-ID-1",
             )
@@ -196,12 +197,12 @@ def applicant_journey(applicant: Applicant, *, today: datetime.date | None = Non
         actions.append(
             Action(
                 "certificate",
-                "You are certified. Download your Standard ECFMG Certificate.",
+                _("You are certified. Download your Standard ECFMG Certificate."),
                 # The PDF itself once it is rendered; until then the page that says so.
                 reverse("certificate_download", args=[certificate.pk])
                 if certificate.pdf.name
                 else reverse("certificate_detail"),
-                "Download your certificate (PDF)" if certificate.pdf.name else "Go to your certificate",
+                _("Download your certificate (PDF)") if certificate.pdf.name else _("Go to your certificate"),
                 Page.CERTIFICATE,
                 "R-CE-3",
             )
@@ -214,9 +215,9 @@ def applicant_journey(applicant: Applicant, *, today: datetime.date | None = Non
             actions.append(
                 Action(
                     "pay",
-                    f"Pay your balance of {format_money(balance)}.",
+                    _("Pay your balance of %(amount)s.") % {"amount": format_money(balance)},
                     reverse("ledger"),
-                    "Go to your balance",
+                    _("Go to your balance"),
                     Page.LEDGER,
                     "R-PAY-2",
                 )
@@ -256,21 +257,26 @@ def _first_application_lacks(
     if rows.applications or not graduated:
         return None
     if diploma is None or diploma.status == Document.Status.REJECTED:
-        return "As a graduate, send your final diploma with your first exam application: upload it first, then apply."
+        return _(
+            "As a graduate, send your final diploma with your first exam application: upload it first, then apply."
+        )
     usable_translation = translation is not None and translation.status in Document.CURRENT_STATES
     if not diploma.is_english and not usable_translation:
-        return "Your diploma is not in English: upload its official English translation first, then apply."
+        return _("Your diploma is not in English: upload its official English translation first, then apply.")
     return None
 
 
 def _revoked_action(certificate: Certificate) -> Action:
     return Action(
         "revoked",
-        f"Your certificate {certificate.number} was revoked on {format_day(certificate.revoked_on)}. "
-        "If you think this is a mistake, or to ask what would restore it, write to ECFMG support "
-        "and give your certificate number.",
+        _(
+            "Your certificate %(number)s was revoked on %(on)s. If you think this is a mistake, or to ask "
+            "what would restore it, write to ECFMG support and give your certificate number."
+        )
+        % {"number": certificate.number, "on": format_day(certificate.revoked_on)},
+        # The subject is read by ECFMG support: English.
         support_link(f"Revoked certificate {certificate.number}"),
-        f"Write to {settings.SUPPORT_EMAIL}",
+        _("Write to %(email)s") % {"email": settings.SUPPORT_EMAIL},
         Page.SUPPORT,
         "R-CE-3",
     )
@@ -292,9 +298,10 @@ def _requirement_actions(
                 actions.append(
                     Action(
                         "fix:R-ED-1",
-                        f"{requirement.reason} Ask for a correction of your identity details.",
+                        _("%(reason)s Ask for a correction of your identity details.")
+                        % {"reason": requirement.reason},
                         identity_url,
-                        "Go to your identity details",
+                        _("Go to your identity details"),
                         Page.IDENTITY,
                         "R-ED-1",
                     )
@@ -303,9 +310,13 @@ def _requirement_actions(
                 actions.append(
                     Action(
                         "fix:R-ED-1",
-                        f"{requirement.reason} Write to ECFMG support: a degree from a school not listed for your graduation year cannot be accepted.",
+                        _(
+                            "%(reason)s Write to ECFMG support: a degree from a school not listed for "
+                            "your graduation year cannot be accepted."
+                        )
+                        % {"reason": requirement.reason},
                         support_link("Medical school not listed"),
-                        f"Write to {settings.SUPPORT_EMAIL}",
+                        _("Write to %(email)s") % {"email": settings.SUPPORT_EMAIL},
                         Page.SUPPORT,
                         "R-ED-1",
                     )
@@ -317,33 +328,41 @@ def _requirement_actions(
             actions.append(
                 Action(
                     "fix:R-ED-2",
-                    f"{_sentence(requirement)} At least 4 are required. If your identity details are wrong, ask for a correction.",
+                    _(
+                        "%(reason)s At least 4 are required. If your identity details are wrong, ask for a correction."
+                    )
+                    % {"reason": _sentence(requirement)},
                     identity_url,
-                    "Go to your identity details",
+                    _("Go to your identity details"),
                     Page.IDENTITY,
                     "R-ED-2",
                 )
             )
         elif requirement.rule == "R-ED-8" and not requirement.in_progress:
             if "unable to verify" in requirement.reason:
-                school = school_check.school_name if school_check else "your medical school"
+                school = school_check.school_name if school_check else _("your medical school")
                 actions.append(
                     Action(
                         "contact:school",
-                        f"{requirement.reason.rstrip('.')}. Ask the registrar of {school} to answer ECFMG's request, "
-                        "then write to ECFMG support.",
+                        _(
+                            "%(reason)s. Ask the registrar of %(school)s to answer ECFMG's request, then write to ECFMG support."
+                        )
+                        % {"reason": requirement.reason.rstrip("."), "school": school},
                         support_link("Diploma could not be verified"),
-                        f"Write to {settings.SUPPORT_EMAIL}",
+                        _("Write to %(email)s") % {"email": settings.SUPPORT_EMAIL},
                         Page.SUPPORT,
                         "R-ED-8",
                     )
                 )
             elif "final transcript has not arrived" in requirement.reason:
-                school = school_check.school_name if school_check else "your medical school"
+                school = school_check.school_name if school_check else _("your medical school")
                 waiting.append(
                     Waiting(
                         "R-ED-8",
-                        "Your school's final transcript has not arrived yet; ask the registrar to send it through ECFMG's request.",
+                        _(
+                            "Your school's final transcript has not arrived yet; ask the registrar to send it "
+                            "through ECFMG's request."
+                        ),
                         school,
                         school_check.decided_on if school_check else None,
                     )
@@ -379,12 +398,20 @@ def _state(
 def _headline(state: JourneyState, certificate: Certificate | None, waiting: list[Waiting]) -> str:
     """What the "next step" box says when there is no action (or above the actions)."""
     if state == JourneyState.REVOKED and certificate is not None:
-        reason = f" Reason: {certificate.revocation_reason}" if certificate.revocation_reason else ""
-        return f"Your certificate was revoked on {format_day(certificate.revoked_on)}. It no longer certifies you.{reason}"
+        revoked = _("Your certificate was revoked on %(on)s. It no longer certifies you.") % {
+            "on": format_day(certificate.revoked_on)
+        }
+        if certificate.revocation_reason:
+            revoked += " " + _("Reason: %(reason)s") % {"reason": certificate.revocation_reason}
+        return revoked
     if state == JourneyState.CERTIFIED:
-        return "You are certified."
+        return _("You are certified.")
     if state == JourneyState.ELIGIBLE:
-        return "Nothing for you to do: every requirement is met. Your certificate is being issued; we will e-mail you."
+        return _(
+            "Nothing for you to do: every requirement is met. Your certificate is being issued; we will e-mail you."
+        )
     if waiting:
-        return f"Nothing for you to do now. {waiting[0].text} We will e-mail you when it changes."
-    return "Nothing for you to do now. We will e-mail you when something changes."
+        return _("Nothing for you to do now. %(waiting)s We will e-mail you when it changes.") % {
+            "waiting": waiting[0].text
+        }
+    return _("Nothing for you to do now. We will e-mail you when something changes.")

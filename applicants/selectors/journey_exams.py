@@ -7,9 +7,11 @@ import datetime
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from applicants.models import Applicant
-from ecfmg_portal.formatting import format_day, format_money, plural
+from ecfmg_portal.formatting import format_day, format_money
 from exams.models import Exam, ExamApplication, ExamResult
 
 from .journey_common import support_link
@@ -51,25 +53,33 @@ def step_rows(
         open_application = next((a for a in open_unsat if a.eligibility_start <= today), None)
         refusal: str | None
         if passed_on is not None:
-            status = f"Passed on {format_day(passed_on)}"
-            refusal = f"You passed {exam.label} on {format_day(passed_on)}; a passed Step is not taken again."
+            status = _("Passed on %(on)s") % {"on": format_day(passed_on)}
+            refusal = _("You passed %(exam)s on %(on)s; a passed Step is not taken again.") % {
+                "exam": exam.label,
+                "on": format_day(passed_on),
+            }
         elif open_application is not None:
-            status = f"Applied: schedule your test date before {format_day(open_application.eligibility_end)}"
-            refusal = (
-                f"Your eligibility period for {exam.label} is open until "
-                f"{format_day(open_application.eligibility_end)}."
-            )
+            end = format_day(open_application.eligibility_end)
+            status = _("Applied: schedule your test date before %(end)s") % {"end": end}
+            refusal = _("Your eligibility period for %(exam)s is open until %(end)s.") % {
+                "exam": exam.label,
+                "end": end,
+            }
         else:
             status = (
-                f"Not passed yet ({plural(len(results), 'attempt')})"
+                ngettext(
+                    "Not passed yet (%(count)s attempt)", "Not passed yet (%(count)s attempts)", len(results)
+                )
+                % {"count": len(results)}
                 if results
-                else ("Eligibility period ended" if applications else "Not applied yet")
+                else (_("Eligibility period ended") if applications else _("Not applied yet"))
             )
             if attempts >= MAX_ATTEMPTS_PER_STEP:
-                refusal = (
-                    f"You have used {plural(attempts, 'attempt')} at {exam.label}; "
-                    f"USMLE allows at most {MAX_ATTEMPTS_PER_STEP} per Step."
-                )
+                refusal = ngettext(
+                    "You have used %(count)s attempt at %(exam)s; USMLE allows at most %(max)s per Step.",
+                    "You have used %(count)s attempts at %(exam)s; USMLE allows at most %(max)s per Step.",
+                    attempts,
+                ) % {"count": attempts, "exam": exam.label, "max": MAX_ATTEMPTS_PER_STEP}
             else:
                 refusal = general_refusal
         steps.append(
@@ -96,9 +106,10 @@ def exam_actions(actions: list[Action], steps: tuple[StepRow, ...], credentials_
         actions.append(
             Action(
                 f"schedule:{step.exam}",
-                f"Schedule your {step.label} test date before {format_day(application.eligibility_end)}.",
+                _("Schedule your %(exam)s test date before %(end)s.")
+                % {"exam": step.label, "end": format_day(application.eligibility_end)},
                 schedule_url(application),
-                "See your scheduling permit",
+                _("See your scheduling permit"),
                 Page.EXAMS,
                 "R-EX-6",
             )
@@ -111,9 +122,10 @@ def exam_actions(actions: list[Action], steps: tuple[StepRow, ...], credentials_
             actions.append(
                 Action(
                     f"apply:{step.exam}",
-                    f"Apply for {step.label} (fee {format_money(step.fee)}).",
+                    _("Apply for %(exam)s (fee %(fee)s).")
+                    % {"exam": step.label, "fee": format_money(step.fee)},
                     exams_url,
-                    "Go to your exam applications",
+                    _("Go to your exam applications"),
                     Page.EXAMS,
                     "R-EX-6",
                 )
@@ -122,9 +134,9 @@ def exam_actions(actions: list[Action], steps: tuple[StepRow, ...], credentials_
             actions.append(
                 Action(
                     f"attempts:{step.exam}",
-                    f"{step.refusal} Write to ECFMG support about your options.",
+                    _("%(refusal)s Write to ECFMG support about your options.") % {"refusal": step.refusal},
                     support_link(f"Attempts at {step.label}"),
-                    f"Write to {settings.SUPPORT_EMAIL}",
+                    _("Write to %(email)s") % {"email": settings.SUPPORT_EMAIL},
                     Page.SUPPORT,
                     "R-EX-6",
                 )

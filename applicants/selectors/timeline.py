@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Iterable
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from applicants.models import Applicant, LedgerEntry
 from certificates.models import Certificate
@@ -46,14 +47,20 @@ def applicant_timeline(
     events: list[TimelineEvent] = []
     if applicant.usmle_id and applicant.usmle_id_issued_at:
         events.append(
-            TimelineEvent(applicant.usmle_id_issued_at, f"USMLE/ECFMG ID {applicant.usmle_id} issued.")
+            TimelineEvent(
+                applicant.usmle_id_issued_at, _("USMLE/ECFMG ID %(id)s issued.") % {"id": applicant.usmle_id}
+            )
         )
     for application in applications:
         events.append(
             TimelineEvent(
                 application.created_at,
-                f"Applied for {application.get_exam_display()}; eligibility period "
-                f"{format_day(application.eligibility_start)} to {format_day(application.eligibility_end)}.",
+                _("Applied for %(exam)s; eligibility period %(start)s to %(end)s.")
+                % {
+                    "exam": application.get_exam_display(),
+                    "start": format_day(application.eligibility_start),
+                    "end": format_day(application.eligibility_end),
+                },
             )
         )
     for event in document_events:
@@ -72,15 +79,25 @@ def applicant_timeline(
     for entry in ledger_entries:
         if entry.kind == LedgerEntry.Kind.PAYMENT:
             events.append(
-                TimelineEvent(entry.created_at, f"Payment received: {format_money(abs(entry.amount))}.")
+                TimelineEvent(
+                    entry.created_at,
+                    _("Payment received: %(amount)s.") % {"amount": format_money(abs(entry.amount))},
+                )
             )
         elif entry.kind == LedgerEntry.Kind.REFUND:
-            events.append(TimelineEvent(entry.created_at, f"Refund: {format_money(abs(entry.amount))}."))
+            events.append(
+                TimelineEvent(
+                    entry.created_at, _("Refund: %(amount)s.") % {"amount": format_money(abs(entry.amount))}
+                )
+            )
     if certificate is not None:
         events.append(
-            TimelineEvent(_start_of(certificate.issued_on), f"Certificate {certificate.number} issued.")
+            TimelineEvent(
+                _start_of(certificate.issued_on),
+                _("Certificate %(number)s issued.") % {"number": certificate.number},
+            )
         )
         if certificate.revoked_on:
-            events.append(TimelineEvent(_start_of(certificate.revoked_on), "Certificate revoked."))
+            events.append(TimelineEvent(_start_of(certificate.revoked_on), _("Certificate revoked.")))
     events.sort(key=lambda e: e.at, reverse=True)
     return tuple(events[:limit])

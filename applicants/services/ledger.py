@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.utils.translation import gettext
 
 from applicants.models import Applicant, LedgerEntry
 from applicants.notifications.services import ledger_entry_notify
@@ -26,13 +27,13 @@ def ledger_balance(*, applicant: Applicant | int) -> Decimal:
 
 def _validated_amount(amount: Decimal) -> Decimal:
     if not isinstance(amount, Decimal) or not amount.is_finite():
-        raise DomainError("invalid_amount", "Enter an amount in dollars and cents.", field="amount")
+        raise DomainError("invalid_amount", gettext("Enter an amount in dollars and cents."), field="amount")
     if amount.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise DomainError("invalid_amount", "Amounts are in whole cents.", field="amount")
+        raise DomainError("invalid_amount", gettext("Amounts are in whole cents."), field="amount")
     if amount <= 0:
-        raise DomainError("invalid_amount", "Enter an amount greater than zero.", field="amount")
+        raise DomainError("invalid_amount", gettext("Enter an amount greater than zero."), field="amount")
     if amount >= Decimal("100000000"):
-        raise DomainError("invalid_amount", "That amount is too large.", field="amount")
+        raise DomainError("invalid_amount", gettext("That amount is too large."), field="amount")
     return amount.quantize(CENT)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext
 from django_countries import countries
 
 from applicants.models import Applicant, IdentityChangeRequest, User
@@ -253,7 +254,7 @@ def applicant_create_for_user(*, user: User) -> Applicant:
 def email_confirmation_refusal(*, user: User) -> str | None:
     """Unconfirmed accounts may look around but not get an ID nor apply."""
     if user.email_confirmed_at is None:
-        return (
+        return gettext(
             "Confirm your e-mail address first: open the link we sent you "
             "(you can ask for a new link on your account page)."
         )

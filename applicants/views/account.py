@@ -11,6 +11,7 @@ from django.contrib.auth.views import LogoutView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from applicants.forms import EmailChangeForm, SignUpForm
@@ -57,7 +58,7 @@ class PortalLogoutView(LogoutView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().post(request, *args, **kwargs)
-        messages.info(request, "You are logged out. Close the browser if this is a shared computer.")
+        messages.info(request, gettext("You are logged out. Close the browser if this is a shared computer."))
         return response
 
 
@@ -67,7 +68,7 @@ def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
     except DomainError as error:
         show_domain_error(request, error)
         return render(request, "registration/confirm_failed.html", status=400)
-    messages.success(request, "Your e-mail address is confirmed.")
+    messages.success(request, gettext("Your e-mail address is confirmed."))
     return redirect("dashboard" if request.user.is_authenticated else "login")
 
 
@@ -77,9 +78,11 @@ def resend_confirmation(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if user.email_confirmed_at is None:
         email_confirmation_send(user=user)
-        messages.success(request, f"We sent a new confirmation link to {user.email}.")
+        messages.success(
+            request, gettext("We sent a new confirmation link to %(email)s.") % {"email": user.email}
+        )
     else:
-        messages.info(request, "Your e-mail address is already confirmed.")
+        messages.info(request, gettext("Your e-mail address is already confirmed."))
     return redirect("account")
 
 
@@ -95,8 +98,11 @@ def account(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"We sent a link to {form.cleaned_data['email']}. Your address changes when you open it; "
-                "until then, log in with your current address.",
+                gettext(
+                    "We sent a link to %(email)s. Your address changes when you open it; "
+                    "until then, log in with your current address."
+                )
+                % {"email": form.cleaned_data["email"]},
             )
             return redirect("account")
     return render(request, "registration/account.html", {"form": form})

@@ -12,9 +12,11 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from applicants.models import Applicant
+from applicants.selectors.journey_documents import kind_name
 from credentials.models import Document
 from credentials.services.document_drafts import (
     document_draft_confirm,
@@ -85,8 +87,11 @@ def document_draft_send(request: HttpRequest, applicant: Applicant, draft_id: st
         return redirect("documents")
     messages.success(
         request,
-        f"We received your {document.get_kind_display().lower()} as one PDF of all its pages. "
-        "Its state is now \u201cReceived\u201d; we will tell you when it changes.",
+        gettext(
+            "We received your %(document)s as one PDF of all its pages. "
+            "Its state is now “Received”; we will tell you when it changes."
+        )
+        % {"document": kind_name(document.kind).lower()},
     )
     return redirect("documents")
 
@@ -98,7 +103,7 @@ def document_draft_start_again(request: HttpRequest, applicant: Applicant, draft
         document_draft_discard(applicant=applicant, draft_id=draft_id)
     except NotFound:
         raise Http404("No such preview.") from None
-    messages.info(request, "Nothing was sent. Choose the files again.")
+    messages.info(request, gettext("Nothing was sent. Choose the files again."))
     return redirect("documents")
 
 

@@ -7,10 +7,12 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 
 from applicants.forms import DocumentUploadForm
 from applicants.models import Applicant
 from applicants.selectors import applicant_journey
+from applicants.selectors.journey_documents import kind_name
 from credentials.models import Document
 from credentials.services.documents import document_submit
 from credentials.uploads import UploadRateLimited
@@ -23,8 +25,7 @@ from .document_drafts import document_draft_start, upload_rate_limited
 def document_name(document: Document) -> str:
     """ "final medical diploma", "official English translation of the diploma": the kind's
     name inside a sentence, with only its first letter lowered (English keeps its capital)."""
-    label = str(document.get_kind_display())
-    return label[:1].lower() + label[1:]
+    return kind_name(document.kind)
 
 
 @applicant_required
@@ -60,8 +61,10 @@ def documents(request: HttpRequest, applicant: Applicant) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"We received your {document_name(document)}. "
-                "Its state is now \u201cReceived\u201d; we will tell you when it changes.",
+                gettext(
+                    "We received your %(document)s. Its state is now “Received”; we will tell you when it changes."
+                )
+                % {"document": document_name(document)},
             )
             return redirect("documents")
     return render(

@@ -13,7 +13,8 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from applicants.forms import ExamApplicationForm
@@ -22,6 +23,7 @@ from applicants.selectors import applicant_journey
 from applicants.services.profile import applicant_apply_for_exam, email_confirmation_refusal
 from credentials.services.documents import first_application_credentials_missing
 from ecfmg_portal.errors import DomainError
+from ecfmg_portal.formatting import format_day
 from exams.models import Exam, ExamApplication, ExamResult
 from exams.permit import permit_context, permit_pdf_bytes
 from exams.selectors import application_for_owner, attempts_used, open_application
@@ -46,10 +48,6 @@ class StepRow:
     refusal_link: tuple[str, str] | None
 
 
-def _day(day: datetime.date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def _money(amount: Decimal) -> str:
     return f"${amount:,.2f}"
 
@@ -61,12 +59,12 @@ def _general_refusal(applicant: Applicant, today: datetime.date) -> tuple[str | 
         return unconfirmed, None
     if not applicant.usmle_id:
         return (
-            "Get your USMLE/ECFMG Identification Number before applying for an exam.",
-            (reverse("identity"), "Go to your identity details"),
+            _("Get your USMLE/ECFMG Identification Number before applying for an exam."),
+            (reverse("identity"), _("Go to your identity details")),
         )
     missing = first_application_credentials_missing(applicant=applicant, today=today)
     if missing:
-        return missing, (reverse("documents"), "Go to the Documents page")
+        return missing, (reverse("documents"), _("Go to the Documents page"))
     return None, None
 
 
@@ -83,10 +81,12 @@ def step_rows(applicant: Applicant) -> list[StepRow]:
         current = open_application(exam=exam, applications=mine, results=taken, today=today)
         refusal, link = None, None
         if passes:
-            state, status = "passed", f"Passed on {_day(passes[0].test_date)}"
+            state, status = "passed", _("Passed on %(on)s") % {"on": format_day(passes[0].test_date)}
         elif current is not None:
             state = "open"
-            status = f"Applied: schedule your test date before {_day(current.eligibility_end)}"
+            status = _("Applied: schedule your test date before %(end)s") % {
+                "end": format_day(current.eligibility_end)
+            }
         else:
             refusal = general or exam_application_refusal(
                 applicant=applicant, exam=exam, today=today, applications=mine, results=taken
@@ -94,11 +94,13 @@ def step_rows(applicant: Applicant) -> list[StepRow]:
             link = general_link if general else None
             state = "cannot_apply" if refusal else "can_apply"
             if taken:
-                status = f"Not passed yet: last tested on {_day(taken[-1].test_date)}"
+                status = _("Not passed yet: last tested on %(on)s") % {"on": format_day(taken[-1].test_date)}
             elif mine:
-                status = f"Eligibility period ended on {_day(mine[-1].eligibility_end)} without a test"
+                status = _("Eligibility period ended on %(end)s without a test") % {
+                    "end": format_day(mine[-1].eligibility_end)
+                }
             else:
-                status = "Not applied yet"
+                status = _("Not applied yet")
         rows.append(
             StepRow(
                 exam=exam.value,
@@ -138,11 +140,11 @@ def exam_confirm(request: HttpRequest, applicant: Applicant) -> HttpResponse:
     """Before charging: the fee and the eligibility period the application would open."""
     form = ExamApplicationForm(request.GET)
     if not form.is_valid():
-        messages.error(request, "Choose Step 1, Step 2 CK or Step 2 CS.")
+        messages.error(request, _("Choose Step 1, Step 2 CK or Step 2 CS."))
         return redirect("exams")
     exam = form.cleaned_data["exam"]
     today = timezone.localdate()
-    general, _ = _general_refusal(applicant, today)
+    general, _link = _general_refusal(applicant, today)
     refusal = general or exam_application_refusal(applicant=applicant, exam=exam, today=today)
     if refusal:
         messages.error(request, refusal)
@@ -166,7 +168,7 @@ def exam_confirm(request: HttpRequest, applicant: Applicant) -> HttpResponse:
 def exam_apply(request: HttpRequest, applicant: Applicant) -> HttpResponse:
     form = ExamApplicationForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose Step 1, Step 2 CK or Step 2 CS.")
+        messages.error(request, _("Choose Step 1, Step 2 CK or Step 2 CS."))
         return redirect("exams")
     exam = form.cleaned_data["exam"]
     if request.POST.get("confirm") != "yes":
@@ -179,8 +181,11 @@ def exam_apply(request: HttpRequest, applicant: Applicant) -> HttpResponse:
         return redirect("exams")
     messages.success(
         request,
-        f"You applied for {application.get_exam_display()}. The fee of {_money(application.fee.amount)} is "
-        "added to your balance, and we have e-mailed you a copy. Here is your scheduling permit.",
+        _(
+            "You applied for %(exam)s. The fee of %(fee)s is added to your balance, and we have e-mailed you "
+            "a copy. Here is your scheduling permit."
+        )
+        % {"exam": application.get_exam_display(), "fee": _money(application.fee.amount)},
     )
     return redirect("permit", pk=application.pk)
 
@@ -203,7 +208,11 @@ def permit(request: HttpRequest, applicant: Applicant, pk: int) -> HttpResponse:
 @applicant_required
 def permit_pdf(request: HttpRequest, applicant: Applicant, pk: int) -> HttpResponse:
     application = _own_application(applicant, pk)
-    response = HttpResponse(permit_pdf_bytes(application), content_type="application/pdf")
+    # The permit, like every record a US body issues, stays in English (docs/i18n.md);
+    # its "what to do next" list is shared with the page, which speaks the applicant's language.
+    with translation.override("en"):
+        pdf = permit_pdf_bytes(application)
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="scheduling-permit-{application.exam.lower()}.pdf"'
     )

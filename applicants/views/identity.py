@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_countries import countries
 
@@ -86,7 +87,7 @@ def identity(request: HttpRequest, applicant: Applicant) -> HttpResponse:
             _add_problems(form, error)
         else:
             if saved.usmle_id:
-                messages.success(request, "Your years of credit are saved.")
+                messages.success(request, gettext("Your years of credit are saved."))
                 return redirect("dashboard")
             # Nothing is locked yet: the applicant checks the answers, then confirms.
             return redirect("identity_check")
@@ -139,7 +140,7 @@ def identity_check(request: HttpRequest, applicant: Applicant) -> HttpResponse:
         values={f: getattr(applicant, f) for f in IDENTITY_FIELDS}, today=timezone.localdate()
     )
     if problems:
-        messages.warning(request, "Complete your identity details first.")
+        messages.warning(request, gettext("Complete your identity details first."))
         return redirect("identity")
     if request.method == "POST":
         try:
@@ -151,8 +152,11 @@ def identity_check(request: HttpRequest, applicant: Applicant) -> HttpResponse:
             return redirect("identity_check")
         messages.success(
             request,
-            f"Your USMLE/ECFMG Identification Number is {applicant.usmle_id}. "
-            "Keep it: you need it for every exam application and every message to ECFMG.",
+            gettext(
+                "Your USMLE/ECFMG Identification Number is %(id)s. "
+                "Keep it: you need it for every exam application and every message to ECFMG."
+            )
+            % {"id": applicant.usmle_id},
         )
         return redirect("dashboard")
     return render(
@@ -203,7 +207,9 @@ def identity_change_request(request: HttpRequest, applicant: Applicant) -> HttpR
         else:
             messages.success(
                 request,
-                "Your correction request is sent. ECFMG staff will review it; we will tell you the answer.",
+                gettext(
+                    "Your correction request is sent. ECFMG staff will review it; we will tell you the answer."
+                ),
             )
             return redirect("identity")
     form = IdentityForm(applicant=applicant)

@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext
 
 from applicants.models import Applicant
 from applicants.notifications.services import document_decision_notify
@@ -38,33 +39,41 @@ SCHOOL_ONLY_KINDS = (Document.Kind.FINAL_TRANSCRIPT,)
 def document_submission_refusal(*, applicant: Applicant, kind: str, today: datetime.date) -> str | None:
     """Why this document cannot be sent now, or None (R-ED-3, R-ED-4, R-ED-5)."""
     if kind in SCHOOL_ONLY_KINDS:
-        return "Your final transcript must come directly from your medical school; ECFMG requests it."
+        return gettext(
+            "Your final transcript must come directly from your medical school; ECFMG requests it."
+        )
     if kind not in APPLICANT_KINDS:
-        return "Choose the kind of document you are sending."
+        return gettext("Choose the kind of document you are sending.")
     if not applicant.usmle_id:
-        return "Get your USMLE/ECFMG Identification Number first."
+        return gettext("Get your USMLE/ECFMG Identification Number first.")
     graduated = applicant.graduation_date is not None and applicant.graduation_date <= today
     has_application = ExamApplication.objects.filter(applicant=applicant).exists()
     if not has_application and not graduated:
-        when = (
-            f" Your diploma can then be sent once you graduate, from {format_day(applicant.graduation_date)}."
-            if applicant.graduation_date
-            else ""
+        refusal = gettext(
+            "Credentials cannot be sent before your first exam application; apply for an exam first."
         )
-        return (
-            "Credentials cannot be sent before your first exam application; apply for an exam first." + when
-        )
+        if applicant.graduation_date:
+            refusal += " " + gettext("Your diploma can then be sent once you graduate, from %(on)s.") % {
+                "on": format_day(applicant.graduation_date)
+            }
+        return refusal
     if kind in (Document.Kind.DIPLOMA, Document.Kind.TRANSLATION) and not graduated:
-        when = format_day(applicant.graduation_date) if applicant.graduation_date else "your graduation date"
-        return f"As a student, send your diploma once you have graduated and received it: from {when}."
+        when = (
+            format_day(applicant.graduation_date)
+            if applicant.graduation_date
+            else gettext("your graduation date")
+        )
+        return gettext(
+            "As a student, send your diploma once you have graduated and received it: from %(when)s."
+        ) % {"when": when}
     if kind == Document.Kind.TRANSFER_TRANSCRIPT and not applicant.transfer_years:
-        return "A transfer-school transcript is only needed when you declare transfer credit."
+        return gettext("A transfer-school transcript is only needed when you declare transfer credit.")
     # What the documents page does not ask for is refused here too, so it never reaches
     # staff's queue: anything once certified, a translation of an English diploma.
     if Certificate.objects.filter(applicant=applicant).exists():
-        return "Your file is complete: no more documents are needed."
+        return gettext("Your file is complete: no more documents are needed.")
     if kind == Document.Kind.TRANSLATION and not _diploma_needs_translation(applicant):
-        return "Send your diploma first; a translation is only needed for a diploma not in English."
+        return gettext("Send your diploma first; a translation is only needed for a diploma not in English.")
     return None
 
 
@@ -118,12 +127,12 @@ def first_application_credentials_missing(*, applicant: Applicant, today: dateti
     )
     diploma = next((d for d in documents if d.kind == Document.Kind.DIPLOMA), None)
     if diploma is None:
-        return (
+        return gettext(
             "As a graduate, send your final diploma (and its English translation if it is not in "
             "English) with your first exam application: upload it, then apply."
         )
     if not diploma.is_english and not any(d.kind == Document.Kind.TRANSLATION for d in documents):
-        return (
+        return gettext(
             "Your diploma is not in English: upload its official English translation (not made by "
             "yourself), then apply. Your first exam application is incomplete without it."
         )
@@ -157,12 +166,16 @@ def document_fields_check(
     language = (language or "").strip().lower()
     if not (2 <= len(language) <= 3 and language.isascii() and language.isalpha()):
         raise DomainError(
-            "invalid_language", "Choose the language the document is written in.", field="language"
+            "invalid_language", gettext("Choose the language the document is written in."), field="language"
         )
     if kind == Document.Kind.TRANSLATION and language != "en":
-        raise DomainError("invalid_language", "The translation must be in English.", field="language")
+        raise DomainError(
+            "invalid_language", gettext("The translation must be in English."), field="language"
+        )
     if issue_date is not None and issue_date > today:
-        raise DomainError("invalid_issue_date", "The issue date cannot be in the future.", field="issue_date")
+        raise DomainError(
+            "invalid_issue_date", gettext("The issue date cannot be in the future."), field="issue_date"
+        )
     return language
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from django.template.base import Lexer, TokenType
 
-TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
+ROOT = Path(__file__).resolve().parent.parent.parent
+TEMPLATES = ROOT / "templates"
 VISIBLE_ATTRIBUTES = re.compile(r"""\b(?:title|alt|aria-label|placeholder)\s*=\s*("[^"]*"|'[^']*')""")
 NOT_WORDS = re.compile(
     r"\b(?:ECFMG|USMLE|USMLE/ECFMG|ID|PDF|JPEG|PNG|TIFF|MB|CK|DOCTYPE|doctype|html|nbsp|amp)\b"
@@ -38,9 +39,15 @@ def _visible_text(text: str, *, html: bool) -> list[str]:
     return [*text.split(MARK), *pieces]
 
 
+def template_path(name: str) -> Path:
+    """``name`` relative to templates/, or an app's template named from the repository root
+    (``certificates/templates/certificates/detail.html``)."""
+    return ROOT / name if "/templates/" in name else TEMPLATES / name
+
+
 def untranslated_text(name: str) -> list[str]:
-    """The words template ``name`` (relative to templates/) shows outside translation tags."""
-    source = (TEMPLATES / name).read_text(encoding="utf-8")
+    """The words template ``name`` (see ``template_path``) shows outside translation tags."""
+    source = template_path(name).read_text(encoding="utf-8")
     # The template with every tag, variable and translated text replaced by MARK, so that
     # markup cut by a template tag (<option{% if %} selected{% endif %}>) is still markup.
     plain: list[str] = []

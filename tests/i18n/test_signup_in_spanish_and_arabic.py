@@ -2,8 +2,8 @@
 
 The browser asks for the language (Accept-Language); every page answers in it, Arabic
 right to left; the confirmation e-mail comes in it; the identity form is completed and
-the USMLE/ECFMG ID issued. Dashboard screenshots: docs/screenshots/dashboard-es.png and
-dashboard-ar-375.png (SCREENSHOTS=1).
+the USMLE/ECFMG ID issued; the exams page then speaks it too. Screenshots (SCREENSHOTS=1):
+docs/screenshots/dashboard-es.png, dashboard-ar-375.png, exams-es.png and exams-ar-375.png.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ CASES = {
     "es": {
         "width": 1280,
         "screenshot": "dashboard-es",
+        "exams": "Solicitudes de examen USMLE",
         "subject": "Confirme su dirección de correo electrónico",
         "body": "Abra este enlace para confirmar la dirección (es válido durante 3 días):",
         "login": "Iniciar sesión",
@@ -36,6 +37,7 @@ CASES = {
     "ar": {
         "width": 375,
         "screenshot": "dashboard-ar-375",
+        "exams": "طلبات امتحانات USMLE",
         "subject": "أكّد عنوان بريدك الإلكتروني",
         "body": "افتح هذا الرابط لتأكيد العنوان (صالح لمدة 3 أيام):",
         "login": "تسجيل الدخول",
@@ -112,6 +114,15 @@ def test_sign_up_confirm_and_get_an_id_in_the_browsers_language(browser, site: S
         assert tab.evaluate("document.documentElement.scrollWidth") <= case["width"]
         assert_accessible(tab, label=f"dashboard in {language}")
         site.screenshot(tab, case["screenshot"])
+
+        # 4. The exams page: its own words and the journey's, in the same language.
+        tab.goto(site.at("/exams/"))
+        _speaks(tab, language, case["dir"])
+        assert tab.inner_text("h1") == case["exams"]
+        assert "USMLE" in tab.inner_text("[data-testid=attempts-rule]")
+        assert tab.evaluate("document.documentElement.scrollWidth") <= case["width"]
+        assert_accessible(tab, label=f"exams in {language}")
+        site.screenshot(tab, case["screenshot"].replace("dashboard", "exams"))
     finally:
         context.close()
     assert errors == [], errors

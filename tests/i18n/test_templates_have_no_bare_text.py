@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.i18n.template_scan import TEMPLATES, untranslated_text
+from tests.i18n.template_scan import template_path, untranslated_text
 
 COVERED = [
     "_language_switcher.html",
@@ -20,6 +20,46 @@ COVERED = [
     "applicants/documents.html",
     "applicants/identity.html",
     "applicants/identity_check.html",
+    "applicants/exams.html",
+    "applicants/exam_confirm.html",
+    "applicants/permit.html",
+    "applicants/home.html",
+    "applicants/document_preview.html",
+    "applicants/upload_rate_limited.html",
+    "applicants/_document_upload.html",
+    "applicants/_next_step.html",
+    "applicants/_school_search.html",
+    "applicants/_school_options.html",
+    "exams/_permit_next.html",
+    "registration/account.html",
+    "payments/ledger.html",
+    "payments/pay.html",
+    "payments/sandbox_checkout.html",
+    "verification/verify.html",
+    "certificates/templates/certificates/verify_credential.html",
+    "certificates/templates/certificates/detail.html",
+    "certificates/templates/certificates/email/issued.txt",
+    "emails/applicant/_next_step.txt",
+    "emails/applicant/verification_answered.txt",
+    "emails/applicant/verification_cancelled.txt",
+    "emails/applicant/verification_outcome.txt",
+    "emails/applicant/verification_sent.txt",
+    "emails/applicant/notifications/certificate_revoked.txt",
+    "emails/applicant/notifications/certificate_revoked_subject.txt",
+    "emails/applicant/notifications/document_decided.txt",
+    "emails/applicant/notifications/document_decided_subject.txt",
+    "emails/applicant/notifications/exam_fee_charged.txt",
+    "emails/applicant/notifications/exam_fee_charged_subject.txt",
+    "emails/applicant/notifications/exam_result_recorded.txt",
+    "emails/applicant/notifications/exam_result_recorded_subject.txt",
+    "emails/applicant/notifications/identity_change_decided.txt",
+    "emails/applicant/notifications/identity_change_decided_subject.txt",
+    "emails/applicant/notifications/ledger_entry.txt",
+    "emails/applicant/notifications/ledger_entry_subject.txt",
+    "emails/applicant/notifications/payment_receipt.txt",
+    "emails/applicant/notifications/payment_receipt_subject.txt",
+    "emails/applicant/notifications/refund_receipt.txt",
+    "emails/applicant/notifications/refund_receipt_subject.txt",
     "400.html",
     "404.html",
     "500.html",
@@ -49,7 +89,7 @@ COVERED = [
 
 @pytest.mark.parametrize("name", COVERED)
 def test_every_word_is_inside_a_translation_tag(name):
-    assert (TEMPLATES / name).exists(), name
+    assert template_path(name).exists(), name
     assert untranslated_text(name) == []
 
 
