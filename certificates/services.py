@@ -26,7 +26,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from applicants.models import Applicant
 from applicants.notifications.services import certificate_revoked_notify
@@ -35,6 +36,7 @@ from ecfmg_portal.audit.services import audit_record
 from ecfmg_portal.db_retry import retry_when_locked
 from ecfmg_portal.errors import Conflict, DomainError
 from ecfmg_portal.events import applicant_status_changed
+from ecfmg_portal.i18n import language_of
 
 from . import jobs
 from .credential import ATTACHMENT_NAME, certificate_credential_sign
@@ -291,9 +293,13 @@ def certificate_send_issued_email(*, certificate_id: int) -> bool:
         "applicant": certificate.applicant,
         "certificate_url": settings.SITE_URL + reverse("certificate_detail"),
     }
+    # In the applicant's saved language (docs/i18n.md); the certificate itself stays English.
+    with translation.override(language_of(certificate.applicant.user)):
+        subject = gettext("Your Standard ECFMG Certificate has been issued")
+        body = render_to_string("certificates/email/issued.txt", context)
     message = EmailMessage(
-        subject="Your Standard ECFMG Certificate has been issued",
-        body=render_to_string("certificates/email/issued.txt", context),
+        subject=subject,
+        body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[certificate.applicant.user.email],
         headers={"Message-ID": issued_email_message_id(certificate)},

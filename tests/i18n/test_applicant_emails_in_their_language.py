@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
 from django.core import mail
-from django.template.loader import render_to_string
 from django.utils import translation
 
 from applicants.models import LedgerEntry
 from applicants.services.ledger import ledger_post
 from applicants.tests.factories import ApplicantFactory
 from applicants.tests.notification_helpers import staff
+from certificates.services import certificate_send_issued_email
+from certificates.tests.factories import CertificateFactory
 from credentials.models import Document
 from credentials.services.documents import document_decide
 from credentials.tests.factories import DocumentFactory
@@ -92,33 +92,44 @@ def test_an_applicant_without_a_saved_language_is_written_to_in_english(django_c
 
 
 @pytest.mark.parametrize(
-    ("language", "greeting", "stays_english"),
+    ("language", "subject", "greeting", "stays_english"),
     [
-        ("es", "Estimado/a Lucía Fernández:", "El certificado se mantiene en inglés"),
-        ("ar", "عزيزي/عزيزتي Lucía Fernández،", "تبقى الشهادة باللغة الإنجليزية"),
-        ("", "Dear Lucía Fernández,", "The certificate stays in English"),
+        (
+            "es",
+            "Se ha emitido su Certificado Estándar del ECFMG",
+            "Estimado/a Lucía Fernández:",
+            "El certificado se mantiene en inglés",
+        ),
+        (
+            "ar",
+            "صدرت شهادتك Standard ECFMG Certificate",
+            "عزيزي/عزيزتي Lucía Fernández،",
+            "تبقى الشهادة باللغة الإنجليزية",
+        ),
+        (
+            "",
+            "Your Standard ECFMG Certificate has been issued",
+            "Dear Lucía Fernández,",
+            "The certificate stays in English",
+        ),
     ],
 )
-def test_the_certificate_issued_e_mail_speaks_the_holders_language(language, greeting, stays_english):
-    # Rendered by certificates.services outside any request: the template itself switches
-    # to the holder's saved language.
-    holder = SimpleNamespace(full_name="Lucía Fernández", user=SimpleNamespace(language=language))
-    certificate = SimpleNamespace(
-        number="0-123-456-7",
-        exam_requirements_met_on=datetime.date(2026, 5, 4),
-        issued_on=datetime.date(2026, 6, 1),
-    )
-    body = render_to_string(
-        "certificates/email/issued.txt",
-        {
-            "applicant": holder,
-            "certificate": certificate,
-            "certificate_url": "https://portal.test/certificate/",
-        },
-    )
-    assert body.startswith(greeting)
-    assert stays_english in body
-    assert "0-123-456-7" in body
+def test_the_certificate_issued_e_mail_speaks_the_holders_language(
+    language, subject, greeting, stays_english
+):
+    # Sent by certificates.services from a worker, outside any request, under an English
+    # request's language here: the holder's saved language decides, subject included.
+    applicant = ApplicantFactory(given_names="Lucía", last_name="Fernández")
+    applicant.user.language = language
+    applicant.user.save()
+    certificate = CertificateFactory(applicant=applicant)
+    with translation.override("en"):
+        assert certificate_send_issued_email(certificate_id=certificate.pk)
+    message = mail.outbox[-1]
+    assert message.subject == subject
+    assert message.body.startswith(greeting)
+    assert stays_english in message.body
+    assert certificate.number in message.body
 
 
 @pytest.mark.parametrize(
