@@ -70,20 +70,24 @@ MIDDLEWARE = [
     # A NUL or other control character in the path or query: 400 before anything reads it.
     "ecfmg_portal.security.middleware.RefuseControlCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # ecfmg_portal.page_middleware.*: Django's and the libraries' own middleware, which
+    # the key-authenticated JSON API (/api/v1/) steps over: it keeps no session, sets no
+    # cookie and speaks English (docs/benchmarks.md says what that saves).
+    "ecfmg_portal.page_middleware.SessionMiddleware",
     # After sessions, before CommonMiddleware (Django's order): cookie, then Accept-Language.
-    "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    "ecfmg_portal.page_middleware.LocaleMiddleware",
+    "ecfmg_portal.page_middleware.CommonMiddleware",
+    # Django's own, by name: the deploy check looks for it (DRF's views are exempt anyway).
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ecfmg_portal.page_middleware.AuthenticationMiddleware",
     # A signed-in user's saved language wins over the cookie and the browser's (docs/i18n.md).
-    "ecfmg_portal.i18n.AccountLanguageMiddleware",
-    "django_otp.middleware.OTPMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "ecfmg_portal.page_middleware.AccountLanguageMiddleware",
+    "ecfmg_portal.page_middleware.OTPMiddleware",
+    "ecfmg_portal.page_middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # After authentication: signed-in pages are never cached (Cache-Control: no-store).
-    "ecfmg_portal.security.middleware.NoStoreWhenSignedInMiddleware",
+    "ecfmg_portal.page_middleware.NoStoreWhenSignedInMiddleware",
     # A lost database connection is a 503 page with Retry-After, never a traceback.
     "ecfmg_portal.security.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it turns a lockout into a response.
