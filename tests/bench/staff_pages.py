@@ -17,7 +17,10 @@ from certificates.models import Certificate
 from credentials.models import Document, SchoolVerificationRequest
 
 from .common import BenchResult, profile_top
-from .pages import REPEAT, TARGET_MS, _measure, staff_client
+from .pages import REPEAT, _measure, staff_client
+
+# Issue 13: the workbench home, a one-page review and the applicant's file, < 100 ms at 100k.
+TARGET_MS = 100.0
 
 
 def _targets() -> list[tuple[str, str]]:
