@@ -23,7 +23,7 @@ from typing import Any
 
 import urllib3
 from django.db import connection, transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Exists, Max, OuterRef
 from django.utils import timezone
 
 from applicants.loadgen.rows import Table
@@ -142,9 +142,10 @@ def _programs() -> list[Organization]:
 def _applications(season: str, programs: list[Organization], count: int) -> list[int]:
     """``count`` applicants with an ID and no residency application yet, each applying to
     every program (rows written directly: the intake API is not what is measured)."""
+    # NOT EXISTS (an anti-join): NOT IN over 270,000 applications ran for minutes.
     ids = list(
         Applicant.objects.exclude(usmle_id=None)
-        .exclude(pk__in=ResidencyApplication.objects.values("applicant_id"))
+        .exclude(Exists(ResidencyApplication.objects.filter(applicant_id=OuterRef("pk"))))
         .order_by("pk")
         .values_list("pk", flat=True)[:count]
     )
