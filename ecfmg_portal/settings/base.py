@@ -261,7 +261,14 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Four messages reserved per process: with acks_late, the next message is fetched while the
+# current task runs instead of after its acknowledgement (a round trip per task at prefetch 1).
+# Prefork's fair scheduling hands reserved messages only to idle children, so a long PDF
+# render holds up at most the few messages its own worker reserved.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 4
+# Celery's Django fixup closes every DB connection around every task unless this is set; set
+# beyond reach: ecfmg_portal/celery.py closes only the unusable or obsolete ones, as Django does.
+CELERY_DB_REUSE_MAX = 2**31
 CELERY_TASK_TIME_LIMIT = env.integer("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_TASK_SOFT_TIME_LIMIT = env.integer("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
 # Redis redelivers a message a dead worker held once it has been unacknowledged this

@@ -24,7 +24,7 @@ from verification.models import Organization
 
 from .models import MAX_PROGRAMS_PER_REQUEST, FeedAccess, ResidencyApplication, StatusReport, WebhookDelivery
 from .selectors import payload_hash, status_payloads
-from .tasks import webhook_deliver
+from .tasks import webhook_deliveries_queue
 from .webhooks import webhook_url_refusal
 
 # Seasons accepted: the residency year starting this year up to two years ahead.
@@ -220,13 +220,9 @@ def _reports_issue(
             if report.program_id in pushed_to
         ]
     )
-    _queue_deliveries([d.pk for d in deliveries])
+    # One task per program per batch, queued once the versions are committed.
+    webhook_deliveries_queue([(d.pk, d.report.program_id) for d in deliveries])
     return created
-
-
-def _queue_deliveries(delivery_ids: list[int]) -> None:
-    for delivery_id in delivery_ids:
-        webhook_deliver.delay_on_commit(delivery_id)
 
 
 def status_reports_refresh(
