@@ -123,8 +123,9 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.integer("CONN_MAX_AGE", defa
 # trip on the API's hot path). Without it, a connection broken by a database restart
 # fails one request (a 503 page, DatabaseUnavailableMiddleware) and is then replaced.
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", env.boolean("CONN_HEALTH_CHECKS", default=False))
-# Celery's Django fixup closes a worker's connection after every task unless CONN_MAX_AGE is set,
-# so workers (one task at a time per process) keep theirs this long; see ecfmg_portal/celery.py.
+# A worker process (one task at a time) keeps its database connection this long between
+# tasks; Celery's own closing around every task is turned off below (CELERY_DB_REUSE_MAX),
+# and ecfmg_portal/celery.py closes only connections that errored or are this old.
 WORKER_CONN_MAX_AGE = env.integer("WORKER_CONN_MAX_AGE", default=600)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
