@@ -6,6 +6,11 @@ requirement of ../shared/spec/domain.md with met / not met, the date it was
 met, why, and what the applicant should do next, plus the verdict and the date
 examination requirements were met (R-EX-5).
 
+The words (titles, reasons, actions) are written with ``gettext`` when a check runs,
+so they follow the reader's active language; the verdict never depends on them. The
+exam names are official and stay as they are. Three sentences stay English because
+``applicants.selectors.journey`` recognises them by their words (see ``_MATCHED``).
+
 Rules are grouped in a dated ``Policy``; ``policy_in_force(on)`` picks the one
 that applies, so a second policy (e.g. the 2021 Pathways for clinical skills)
 is a new ``Policy`` entry, not a change to callers.
@@ -17,6 +22,10 @@ import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from django.utils import dateformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 STEP1 = "STEP1"
 STEP2CK = "STEP2CK"
@@ -152,8 +161,9 @@ class Policy:
 
 
 def human_date(day: datetime.date) -> str:
-    """ "5 November 2026": unambiguous for readers of every country (no 11/05 vs 05/11)."""
-    return f"{day.day} {day:%B %Y}"
+    """ "5 November 2026": unambiguous for readers of every country (no 11/05 vs 05/11);
+    the month is named in the active language, like ``ecfmg_portal.formatting.format_day``."""
+    return dateformat.format(day, "j F Y")
 
 
 def _not_after_today(day: datetime.date, facts: ApplicantFacts) -> datetime.date:
@@ -171,16 +181,18 @@ def first_pass(facts: ApplicantFacts, exam: str) -> datetime.date | None:
 
 
 def check_identification_number(facts: ApplicantFacts) -> Requirement:
-    title = "USMLE/ECFMG Identification Number"
+    title = _("USMLE/ECFMG Identification Number")
     if facts.usmle_id:
-        return Requirement("R-ID-1", title, True, facts.usmle_id_issued_on, f"Issued: {facts.usmle_id}.")
+        return Requirement(
+            "R-ID-1", title, True, facts.usmle_id_issued_on, _("Issued: %(id)s.") % {"id": facts.usmle_id}
+        )
     return Requirement(
         "R-ID-1",
         title,
         False,
         None,
-        "You do not have a USMLE/ECFMG Identification Number yet.",
-        "Complete your identity details to receive your USMLE/ECFMG ID.",
+        _("You do not have a USMLE/ECFMG Identification Number yet."),
+        _("Complete your identity details to receive your USMLE/ECFMG ID."),
     )
 
 
@@ -189,17 +201,25 @@ def check_identification_number(facts: ApplicantFacts) -> Requirement:
 
 def _exam_check(rule: str, exam: str) -> RuleCheck:
     def check(facts: ApplicantFacts) -> Requirement:
-        title = f"Pass {EXAM_LABELS[exam]}"
+        title = _("Pass %(exam)s") % {"exam": EXAM_LABELS[exam]}
         passed_on = first_pass(facts, exam)
         if passed_on is not None:
-            return Requirement(rule, title, True, passed_on, f"Passed on {human_date(passed_on)}.")
+            return Requirement(
+                rule, title, True, passed_on, _("Passed on %(date)s.") % {"date": human_date(passed_on)}
+            )
         attempts = [r for r in facts.exam_results if r.exam == exam]
         reason = (
-            f"Not passed yet ({len(attempts)} attempt{'s' if len(attempts) != 1 else ''} recorded)."
+            ngettext(
+                "Not passed yet (%(count)d attempt recorded).",
+                "Not passed yet (%(count)d attempts recorded).",
+                len(attempts),
+            )
+            % {"count": len(attempts)}
             if attempts
-            else "No passing result recorded yet."
+            else _("No passing result recorded yet.")
         )
-        return Requirement(rule, title, False, None, reason, f"Apply for and pass {EXAM_LABELS[exam]}.")
+        action = _("Apply for and pass %(exam)s.") % {"exam": EXAM_LABELS[exam]}
+        return Requirement(rule, title, False, None, reason, action)
 
     check.__name__ = f"check_{exam.lower()}"
     return check
@@ -209,15 +229,15 @@ def _exam_check(rule: str, exam: str) -> RuleCheck:
 
 
 def check_school_listed(facts: ApplicantFacts) -> Requirement:
-    title = "Medical school listed in IMED for your graduation year"
+    title = _("Medical school listed in IMED for your graduation year")
     if facts.school is None:
         return Requirement(
             "R-ED-1",
             title,
             False,
             None,
-            "No medical school chosen.",
-            "Choose your medical school in your profile.",
+            _("No medical school chosen."),
+            _("Choose your medical school in your profile."),
         )
     if facts.graduation_date is None:
         return Requirement(
@@ -225,8 +245,8 @@ def check_school_listed(facts: ApplicantFacts) -> Requirement:
             title,
             False,
             None,
-            "Graduation date not given.",
-            "Enter your (expected) graduation date.",
+            _("Graduation date not given."),
+            _("Enter your (expected) graduation date."),
         )
     year = facts.graduation_date.year
     if facts.school.lists_year(year):
@@ -235,80 +255,137 @@ def check_school_listed(facts: ApplicantFacts) -> Requirement:
             title,
             True,
             _not_after_today(facts.graduation_date, facts),
-            f"{facts.school.name} is listed for graduation year {year}.",
+            _("%(school)s is listed for graduation year %(year)s.")
+            % {"school": facts.school.name, "year": year},
         )
     return Requirement(
         "R-ED-1",
         title,
         False,
         None,
-        f"{facts.school.name} is not listed in IMED for graduation year {year}.",
-        "Contact ECFMG: a degree from a school not listed for your graduation year cannot be accepted.",
+        _("%(school)s is not listed in IMED for graduation year %(year)s.")
+        % {"school": facts.school.name, "year": year},
+        _("Contact ECFMG: a degree from a school not listed for your graduation year cannot be accepted."),
     )
 
 
-TRANSFER_YEARS_MISSING = "transfer credit needs the years in which it was earned"
+# English, as the tests name it; shown through gettext in the reader's language.
+TRANSFER_YEARS_MISSING = gettext_noop("transfer credit needs the years in which it was earned")
 
 
 def check_academic_years(facts: ApplicantFacts) -> Requirement:
     """R-ED-2: 4 years of credit, to the half year, own and transfer credit added up;
     transfer credit counts only from a school listed in IMED for every year in which it
     was earned, documented by the transfer school's transcript."""
-    title = f"At least {MIN_ACADEMIC_YEARS} academic years of credit"
+    title = _("At least %(count)s academic years of credit") % {"count": MIN_ACADEMIC_YEARS}
     own = facts.academic_years
     transfer: Decimal | int = 0
     notes: list[str] = []
+    # What the applicant should do is decided by these flags, not by the notes' words
+    # (which are in the reader's language).
+    years_missing = needs_transcript = False
     if facts.transfer_years:
         school = facts.transfer_school
         years = facts.transfer_earned_years
         if school is None or not school.eligible_years:
-            notes.append("transfer credit from a school not listed in IMED does not count")
+            notes.append(_("transfer credit from a school not listed in IMED does not count"))
         elif years is None:
-            notes.append(TRANSFER_YEARS_MISSING)
+            years_missing = True
+            notes.append(_(TRANSFER_YEARS_MISSING))
         elif not all(school.lists_year(year) for year in range(years[0], years[1] + 1)):
-            span = f"{years[0]}" if years[0] == years[1] else f"{years[0]} to {years[1]}"
+            span = (
+                f"{years[0]}"
+                if years[0] == years[1]
+                else _("%(first)s to %(last)s") % {"first": years[0], "last": years[1]}
+            )
             notes.append(
-                f"{school.name} is not listed in IMED for {span}, when your transfer credit was earned, "
-                "so it does not count"
+                _(
+                    "%(school)s is not listed in IMED for %(years)s, when your transfer credit was earned, "
+                    "so it does not count"
+                )
+                % {"school": school.name, "years": span}
             )
         else:
             documented = [d for d in facts.documents_of(TRANSFER_TRANSCRIPT) if d.status not in (REJECTED,)]
             if documented:
                 transfer = facts.transfer_years
             else:
-                notes.append("transfer credit needs the transcript of the transfer school")
+                needs_transcript = True
+                notes.append(_("transfer credit needs the transcript of the transfer school"))
     total = own + transfer
     if total >= MIN_ACADEMIC_YEARS:
-        detail = f"{_years(own)} at your degree school" + (f" + {transfer} transferred" if transfer else "")
+        detail = (
+            _("%(years)s at your degree school + %(transferred)s transferred.")
+            % {"years": _years(own), "transferred": transfer}
+            if transfer
+            else _("%(years)s at your degree school.") % {"years": _years(own)}
+        )
         met_on = _not_after_today(facts.graduation_date, facts) if facts.graduation_date else None
         if transfer:
             dates = [d.received_on for d in facts.documents_of(TRANSFER_TRANSCRIPT) if d.received_on]
             if dates and met_on:
                 met_on = max(met_on, min(dates))
-        return Requirement("R-ED-2", title, True, met_on, detail + ".")
-    reason = f"{_years(total, 'academic year')} of credit counted"
-    if notes:
-        reason += "; " + "; ".join(notes)
-    if "transfer credit needs the transcript of the transfer school" in notes:
-        action = "Upload the transcript of your transfer school."
-    elif TRANSFER_YEARS_MISSING in notes:
-        action = "Give the years in which you earned your transfer credit in your identity details."
+        return Requirement("R-ED-2", title, True, met_on, detail)
+    counted = _("%(years)s of credit counted") % {"years": _academic_years(total)}
+    reason = _("%(clauses)s.") % {"clauses": _("; ").join([counted, *notes])}
+    if needs_transcript:
+        action = _MATCHED["transfer_transcript"]
+    elif years_missing:
+        action = _("Give the years in which you earned your transfer credit in your identity details.")
     else:
-        action = "Check the years of credit in your profile; at least 4 are required."
-    return Requirement("R-ED-2", title, False, None, reason + ".", action)
+        action = _("Check the years of credit in your profile; at least 4 are required.")
+    return Requirement("R-ED-2", title, False, None, reason, action)
 
 
-_STATE_WORDS = {
-    RECEIVED: "received, awaiting review",
-    SENT_FOR_VERIFICATION: "sent to your medical school for verification",
-    UNABLE_TO_VERIFY: "could not be verified by your medical school",
-    REJECTED: "rejected",
+# Sentences applicants.selectors.journey tells apart by their English words ("unable
+# to verify", "final transcript has not arrived", "transcript of your transfer school"):
+# translated, the journey would take a different branch in another language, so they
+# stay English until the journey reads a structured outcome instead.
+_MATCHED = {
+    "transfer_transcript": "Upload the transcript of your transfer school.",
+    "unable_to_verify": "Your medical school was unable to verify your diploma",
+    "transcript_missing": "Diploma verified; the final transcript has not arrived from your school.",
 }
 
 
-def _years(count: Decimal | int, word: str = "year") -> str:
-    """ "1 year", "0 academic years", "4.5 years": never "year(s)"."""
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+def _diploma_state(status: str) -> str:
+    """ "Diploma received, awaiting review.": one whole sentence per state, for translators."""
+    sentences = {
+        RECEIVED: _("Diploma received, awaiting review."),
+        SENT_FOR_VERIFICATION: _("Diploma sent to your medical school for verification."),
+        UNABLE_TO_VERIFY: _("Diploma could not be verified by your medical school."),
+        VERIFIED: _("Diploma verified."),
+        REJECTED: _("Diploma rejected."),
+    }
+    return sentences.get(status) or f"Diploma {status}."
+
+
+def _translation_state(status: str) -> str:
+    sentences = {
+        RECEIVED: _("Translation received, awaiting review."),
+        SENT_FOR_VERIFICATION: _("Translation sent to your medical school for verification."),
+    }
+    return sentences[status]
+
+
+def _count_word(count: Decimal | int) -> int:
+    """The number gettext picks the plural form by: the whole part ("4.5 years" takes the
+    form of 4), while the number itself is written as given. A fraction is never singular
+    ("1.5 years"), so 1.5 takes the form of 2."""
+    whole = int(count)
+    return whole if whole == count else max(whole, 2)
+
+
+def _years(count: Decimal | int) -> str:
+    """ "1 year", "4.5 years": never "year(s)"."""
+    return ngettext("%(count)s year", "%(count)s years", _count_word(count)) % {"count": count}
+
+
+def _academic_years(count: Decimal | int) -> str:
+    """ "1 academic year", "0 academic years"."""
+    return ngettext("%(count)s academic year", "%(count)s academic years", _count_word(count)) % {
+        "count": count
+    }
 
 
 def _best(documents: list[DocumentFact]) -> DocumentFact | None:
@@ -320,35 +397,35 @@ def _best(documents: list[DocumentFact]) -> DocumentFact | None:
 
 def check_diploma_submitted(facts: ApplicantFacts) -> Requirement:
     """R-ED-6/R-ED-9: a faithful copy of the final diploma, in the original language."""
-    title = "Final medical diploma submitted (original language, issue date, signatures)"
+    title = _("Final medical diploma submitted (original language, issue date, signatures)")
     diploma = _best(facts.documents_of(DIPLOMA))
     if diploma is None:
         return Requirement(
-            "R-ED-6", title, False, None, "No diploma received yet.", _diploma_upload_action(facts)
+            "R-ED-6", title, False, None, _("No diploma received yet."), _diploma_upload_action(facts)
         )
     if diploma.status == REJECTED:
-        reason = "Your diploma was rejected" + (f": {diploma.reason}" if diploma.reason else ".")
-        return Requirement("R-ED-6", title, False, None, reason, "Upload a new copy of your diploma.")
-    return Requirement(
-        "R-ED-6",
-        title,
-        True,
-        diploma.received_on,
-        f"Diploma {_STATE_WORDS.get(diploma.status, diploma.status)}.",
-    )
+        reason = (
+            _("Your diploma was rejected: %(reason)s") % {"reason": diploma.reason}
+            if diploma.reason
+            else _("Your diploma was rejected.")
+        )
+        return Requirement("R-ED-6", title, False, None, reason, _("Upload a new copy of your diploma."))
+    return Requirement("R-ED-6", title, True, diploma.received_on, _diploma_state(diploma.status))
 
 
 def _diploma_upload_action(facts: ApplicantFacts) -> str:
     if facts.first_exam_application_on is None:
-        return "Apply for your first exam; you can send your diploma with that application."
+        return _("Apply for your first exam; you can send your diploma with that application.")
     if facts.graduation_date and facts.graduation_date > facts.today:
-        return f"Upload your diploma once you graduate (from {human_date(facts.graduation_date)})."
-    return "Upload a scan of your final diploma (all pages, front and back)."
+        return _("Upload your diploma once you graduate (from %(date)s).") % {
+            "date": human_date(facts.graduation_date)
+        }
+    return _("Upload a scan of your final diploma (all pages, front and back).")
 
 
 def check_translation(facts: ApplicantFacts) -> Requirement:
     """R-ED-7: a diploma not in English needs an official English translation."""
-    title = "Official English translation of the diploma (if not in English)"
+    title = _("Official English translation of the diploma (if not in English)")
     diploma = _best(facts.documents_of(DIPLOMA))
     if diploma is not None and diploma.language.lower() == "en":
         return Requirement(
@@ -356,7 +433,7 @@ def check_translation(facts: ApplicantFacts) -> Requirement:
             title,
             True,
             diploma.received_on,
-            "Your diploma is in English; no translation needed.",
+            _("Your diploma is in English; no translation needed."),
         )
     if diploma is None:
         return Requirement(
@@ -364,8 +441,8 @@ def check_translation(facts: ApplicantFacts) -> Requirement:
             title,
             False,
             None,
-            "Depends on the language of your diploma.",
-            "Upload your diploma first.",
+            _("Depends on the language of your diploma."),
+            _("Upload your diploma first."),
         )
     translation = _best(facts.documents_of(TRANSLATION))
     if translation is None:
@@ -374,30 +451,34 @@ def check_translation(facts: ApplicantFacts) -> Requirement:
             title,
             False,
             None,
-            "Your diploma is not in English and no translation has been received.",
-            "Upload an official English translation (not made by yourself).",
+            _("Your diploma is not in English and no translation has been received."),
+            _("Upload an official English translation (not made by yourself)."),
         )
     if translation.status == VERIFIED:
-        return Requirement("R-ED-7", title, True, translation.decided_on, "Translation accepted.")
+        return Requirement("R-ED-7", title, True, translation.decided_on, _("Translation accepted."))
     if translation.status in (REJECTED, UNABLE_TO_VERIFY):
-        reason = "Your translation was not accepted" + (
-            f": {translation.reason}" if translation.reason else "."
+        reason = (
+            _("Your translation was not accepted: %(reason)s") % {"reason": translation.reason}
+            if translation.reason
+            else _("Your translation was not accepted.")
         )
-        return Requirement("R-ED-7", title, False, None, reason, "Upload a new official English translation.")
+        return Requirement(
+            "R-ED-7", title, False, None, reason, _("Upload a new official English translation.")
+        )
     return Requirement(
         "R-ED-7",
         title,
         False,
         None,
-        f"Translation {_STATE_WORDS[translation.status]}.",
-        "Nothing to do: we will tell you when it is accepted.",
+        _translation_state(translation.status),
+        _("Nothing to do: we will tell you when it is accepted."),
         in_progress=True,
     )
 
 
 def check_primary_source_verification(facts: ApplicantFacts) -> Requirement:
     """R-ED-8: the school confirmed the diploma and sent the final transcript itself."""
-    title = "Diploma verified by your medical school, final transcript received from the school"
+    title = _("Diploma verified by your medical school, final transcript received from the school")
     diploma = _best(facts.documents_of(DIPLOMA))
     transcripts = [
         d
@@ -406,12 +487,12 @@ def check_primary_source_verification(facts: ApplicantFacts) -> Requirement:
     ]
     if diploma is None or diploma.status == REJECTED:
         return Requirement(
-            "R-ED-8", title, False, None, "No diploma to verify yet.", _diploma_upload_action(facts)
+            "R-ED-8", title, False, None, _("No diploma to verify yet."), _diploma_upload_action(facts)
         )
     if diploma.status == VERIFIED and transcripts:
         dates = [d for d in [diploma.decided_on, *[t.received_on for t in transcripts]] if d]
         return Requirement(
-            "R-ED-8", title, True, max(dates) if dates else None, "Verified by your medical school."
+            "R-ED-8", title, True, max(dates) if dates else None, _("Verified by your medical school.")
         )
     if diploma.status == VERIFIED:
         return Requirement(
@@ -419,8 +500,8 @@ def check_primary_source_verification(facts: ApplicantFacts) -> Requirement:
             title,
             False,
             None,
-            "Diploma verified; the final transcript has not arrived from your school.",
-            "Ask your school's registrar to send the final transcript through the ECFMG request.",
+            _MATCHED["transcript_missing"],
+            _("Ask your school's registrar to send the final transcript through the ECFMG request."),
         )
     if diploma.status == UNABLE_TO_VERIFY:
         return Requirement(
@@ -428,9 +509,8 @@ def check_primary_source_verification(facts: ApplicantFacts) -> Requirement:
             title,
             False,
             None,
-            "Your medical school was unable to verify your diploma"
-            + (f": {diploma.reason}" if diploma.reason else "."),
-            "Contact your medical school and ECFMG support.",
+            _MATCHED["unable_to_verify"] + (f": {diploma.reason}" if diploma.reason else "."),
+            _("Contact your medical school and ECFMG support."),
         )
     if diploma.status == SENT_FOR_VERIFICATION:
         return Requirement(
@@ -438,8 +518,8 @@ def check_primary_source_verification(facts: ApplicantFacts) -> Requirement:
             title,
             False,
             None,
-            "Sent to your medical school for verification.",
-            "Nothing to do now; schools usually answer within 90 days.",
+            _("Sent to your medical school for verification."),
+            _("Nothing to do now; schools usually answer within 90 days."),
             in_progress=True,
         )
     return Requirement(
@@ -447,8 +527,8 @@ def check_primary_source_verification(facts: ApplicantFacts) -> Requirement:
         title,
         False,
         None,
-        "Your diploma is awaiting review before it is sent to your school.",
-        "Nothing to do now: we will tell you when it is sent to your school.",
+        _("Your diploma is awaiting review before it is sent to your school."),
+        _("Nothing to do now: we will tell you when it is sent to your school."),
         in_progress=True,
     )
 
@@ -458,17 +538,17 @@ def check_primary_source_verification(facts: ApplicantFacts) -> Requirement:
 
 def check_balance_paid(facts: ApplicantFacts) -> Requirement:
     """R-PAY-2: no certificate while anything is owed, to the cent."""
-    title = "All fees paid"
+    title = _("All fees paid")
     if facts.balance > Decimal("0"):
         return Requirement(
             "R-PAY-2",
             title,
             False,
             None,
-            f"Outstanding balance: ${facts.balance:,.2f}.",
-            "Pay your outstanding balance.",
+            _("Outstanding balance: %(amount)s.") % {"amount": f"${facts.balance:,.2f}"},
+            _("Pay your outstanding balance."),
         )
-    return Requirement("R-PAY-2", title, True, facts.today, "Nothing owed.")
+    return Requirement("R-PAY-2", title, True, facts.today, _("Nothing owed."))
 
 
 # The seed's policy (R-EX-1..3 and the education rules). A later policy (e.g. the

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from ecfmg_portal.folding import search_words
@@ -103,18 +104,18 @@ class Document(models.Model):
     """An uploaded credential: diploma, translation, or transcript."""
 
     class Kind(models.TextChoices):
-        DIPLOMA = "diploma", "Final medical diploma"
-        TRANSLATION = "translation", "Official English translation of the diploma"
-        FINAL_TRANSCRIPT = "final_transcript", "Final medical school transcript"
-        TRANSFER_TRANSCRIPT = "transfer_transcript", "Transcript of the transfer school"
+        DIPLOMA = "diploma", _("Final medical diploma")
+        TRANSLATION = "translation", _("Official English translation of the diploma")
+        FINAL_TRANSCRIPT = "final_transcript", _("Final medical school transcript")
+        TRANSFER_TRANSCRIPT = "transfer_transcript", _("Transcript of the transfer school")
 
     class Status(models.TextChoices):
-        RECEIVED = "received", "Received"
-        SENT_FOR_VERIFICATION = "sent_for_verification", "Sent for verification"
-        VERIFIED = "verified", "Verified"
-        UNABLE_TO_VERIFY = "unable_to_verify", "Unable to verify"
-        REJECTED = "rejected", "Rejected"
-        REPLACED = "replaced", "Replaced"
+        RECEIVED = "received", _("Received")
+        SENT_FOR_VERIFICATION = "sent_for_verification", _("Sent for verification")
+        VERIFIED = "verified", _("Verified")
+        UNABLE_TO_VERIFY = "unable_to_verify", _("Unable to verify")
+        REJECTED = "rejected", _("Rejected")
+        REPLACED = "replaced", _("Replaced")
 
     class Source(models.TextChoices):
         APPLICANT = "applicant", "Uploaded by the applicant"
@@ -167,6 +168,14 @@ class Document(models.Model):
     @property
     def is_english(self) -> bool:
         return self.language.lower() == "en"
+
+    @staticmethod
+    def status_in_english(status: str) -> str:
+        """A state as legal records and report payloads write it: English, a plain str
+        (the label itself is lazy: it would be read in the reader's language, and
+        json.dumps refuses it)."""
+        with translation.override("en"):
+            return str(Document.Status(status).label)
 
 
 class DocumentEvent(models.Model):

@@ -34,6 +34,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from credentials.sandbox import Limits, SandboxFailure, run_sandboxed
 from ecfmg_portal.errors import DomainError
@@ -208,7 +209,13 @@ def upload_rate_check(*, user_id: int, joined_at: object, files: int = 1) -> Non
         minutes = max(1, int((next_window - now).total_seconds() // 60) + 1)
         raise UploadRateLimited(
             "upload_rate_limited",
-            f"You have sent the most files we accept in one hour ({allowance}). "
-            f"Please try again in {minutes} minute{'s' if minutes != 1 else ''}.",
+            # Two sentences, each with its own count: the allowance, then the wait's plural.
+            gettext("You have sent the most files we accept in one hour (%(allowance)s).")
+            % {"allowance": allowance}
+            + " "
+            + ngettext(
+                "Please try again in %(minutes)s minute.", "Please try again in %(minutes)s minutes.", minutes
+            )
+            % {"minutes": minutes},
             field="file",
         )

@@ -8,6 +8,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Exam(models.TextChoices):
@@ -54,8 +55,8 @@ class ExamResult(models.Model):
     """A reported USMLE result; one per applicant, Step and test date."""
 
     class Outcome(models.TextChoices):
-        PASS = "pass", "Pass"
-        FAIL = "fail", "Fail"
+        PASS = "pass", _("Pass")
+        FAIL = "fail", _("Fail")
 
     class Source(models.TextChoices):
         FEED = "feed", "Results feed"

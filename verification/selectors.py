@@ -85,7 +85,7 @@ def verification_report_payload(
             if facts.school_name is not None
             else None,
             "graduation_year": graduation.year if graduated and graduation else None,
-            "credential_status": Document.Status(diploma).label if diploma else NOT_YET_SUBMITTED,
+            "credential_status": Document.status_in_english(diploma) if diploma else NOT_YET_SUBMITTED,
         },
     }
 

@@ -6,6 +6,7 @@ import secrets
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from applicants.models import Applicant
 from ecfmg_portal.audit.services import audit_record
@@ -29,6 +30,21 @@ REQUIRED_FOR_ID = (
     "school",
     "graduation_date",
 )
+
+# The fields as sentences name them, in the reader's language ("given names, school").
+FIELD_NAMES = {
+    "given_names": gettext_lazy("given names"),
+    "last_name": gettext_lazy("last name"),
+    "date_of_birth": gettext_lazy("date of birth"),
+    "country": gettext_lazy("country"),
+    "school": gettext_lazy("school"),
+    "graduation_date": gettext_lazy("graduation date"),
+}
+
+
+def field_names(fields: list[str]) -> str:
+    """ "given names, last name": the fields named in the active language."""
+    return gettext(", ").join(str(FIELD_NAMES.get(f, f.replace("_", " "))) for f in fields)
 
 
 def luhn_check_digit(body: str) -> str:
@@ -71,7 +87,7 @@ def applicant_issue_usmle_id(*, applicant: Applicant) -> str:
     if missing:
         raise DomainError(
             "identity_incomplete",
-            "Complete your identity details first: " + ", ".join(f.replace("_", " ") for f in missing) + ".",
+            gettext("Complete your identity details first: %(fields)s.") % {"fields": field_names(missing)},
         )
     for _ in range(20):
         try:

@@ -17,12 +17,17 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django_countries import countries
 
 from applicants.models import Applicant, IdentityChangeRequest, User
 from applicants.notifications.services import identity_change_decision_notify
-from applicants.services.identity import LOCKED_IDENTITY_FIELDS, applicant_issue_usmle_id, fold_name
+from applicants.services.identity import (
+    LOCKED_IDENTITY_FIELDS,
+    applicant_issue_usmle_id,
+    field_names,
+    fold_name,
+)
 from credentials.models import School
 from ecfmg_portal.audit.services import audit_record
 from ecfmg_portal.errors import Conflict, DomainError
@@ -75,6 +80,64 @@ def _years_before(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year - years, day=28)
 
 
+# Each refusal is a whole sentence per field, so a translation can agree with the field
+# ("sus nombres" / "su apellido"); the English is word for word what it was.
+_NAME_SENTENCES = {
+    "given names": {
+        "characters": gettext_lazy(
+            "Your given names may contain letters (of any alphabet), spaces, hyphens, apostrophes "
+            "and full stops only%(shown)s. Type it exactly as on your diploma."
+        ),
+        "first": gettext_lazy("Your given names must begin with a letter."),
+        "control": gettext_lazy(
+            "Your given names contains a control character: type it again, exactly as on your diploma."
+        ),
+        "empty": gettext_lazy("Enter your given names exactly as on your diploma."),
+        "long": gettext_lazy("Your given names is too long (200 characters at most)."),
+    },
+    "last name": {
+        "characters": gettext_lazy(
+            "Your last name may contain letters (of any alphabet), spaces, hyphens, apostrophes "
+            "and full stops only%(shown)s. Type it exactly as on your diploma."
+        ),
+        "first": gettext_lazy("Your last name must begin with a letter."),
+        "control": gettext_lazy(
+            "Your last name contains a control character: type it again, exactly as on your diploma."
+        ),
+        "empty": gettext_lazy("Enter your last name exactly as on your diploma."),
+        "long": gettext_lazy("Your last name is too long (200 characters at most)."),
+    },
+}
+_YEARS_SENTENCES = {
+    "academic years at your degree school": {
+        "number": gettext_lazy(
+            "Enter the academic years at your degree school as a number of years, for example 4 or 4.5."
+        ),
+        "half": gettext_lazy(
+            "Enter the academic years at your degree school to the half year, for example 4 or 4.5."
+        ),
+        "minimum": gettext_lazy(
+            "Enter the academic years at your degree school: at least half a year. Count the years of the "
+            "medical curriculum you completed there (a full year for each year passed)."
+        ),
+        "negative": gettext_lazy("The academic years at your degree school cannot be negative."),
+        "most": gettext_lazy("The academic years at your degree school cannot be more than %(most)s years."),
+    },
+    "years of transfer credit": {
+        "number": gettext_lazy(
+            "Enter the years of transfer credit as a number of years, for example 4 or 4.5."
+        ),
+        "half": gettext_lazy("Enter the years of transfer credit to the half year, for example 4 or 4.5."),
+        "minimum": gettext_lazy(
+            "Enter the years of transfer credit: at least half a year. Count the years of the "
+            "medical curriculum you completed there (a full year for each year passed)."
+        ),
+        "negative": gettext_lazy("The years of transfer credit cannot be negative."),
+        "most": gettext_lazy("The years of transfer credit cannot be more than %(most)s years."),
+    },
+}
+
+
 def _name_refusal(text: str, label: str) -> str | None:
     """Why ``text`` is not a name as printed on a diploma, or None. Letters of any
     script with their accents, spaces, hyphens, apostrophes and full stops are a name;
@@ -84,12 +147,9 @@ def _name_refusal(text: str, label: str) -> str | None:
         if category[0] in "LM" or char in _NAME_PUNCTUATION or char in _NAME_JOINERS:
             continue
         shown = f" (“{char}”)" if char.isprintable() and not char.isspace() else ""
-        return (
-            f"Your {label} may contain letters (of any alphabet), spaces, hyphens, apostrophes "
-            f"and full stops only{shown}. Type it exactly as on your diploma."
-        )
+        return str(_NAME_SENTENCES[label]["characters"]) % {"shown": shown}
     if unicodedata.category(text[0])[0] != "L":
-        return f"Your {label} must begin with a letter."
+        return str(_NAME_SENTENCES[label]["first"])
     return None
 
 
@@ -97,35 +157,33 @@ def _clean_name(value: Any, *, label: str) -> tuple[str, str | None]:
     raw = str(value or "")
     if any(unicodedata.category(c) == "Cc" for c in raw):
         # Checked before spaces are tidied: str.split() would turn some of them into spaces.
-        return raw, f"Your {label} contains a control character: type it again, exactly as on your diploma."
+        return raw, str(_NAME_SENTENCES[label]["control"])
     # NFC: the same name typed with a precomposed "ñ" or "n" + combining tilde is one name.
     text = unicodedata.normalize("NFC", " ".join(raw.split()))
     if not text:
-        return text, f"Enter your {label} exactly as on your diploma."
+        return text, str(_NAME_SENTENCES[label]["empty"])
     if len(text) > 200:
-        return text, f"Your {label} is too long (200 characters at most)."
+        return text, str(_NAME_SENTENCES[label]["long"])
     return text, _name_refusal(text, label)
 
 
 def _clean_years(value: Any, *, label: str, minimum: Decimal) -> tuple[Decimal, str | None]:
     """Years of credit to the half year (R-ED-2): 0.5, 1, 1.5 ... 10."""
+    sentences = _YEARS_SENTENCES[label]
     try:
         years = Decimal(str(value if value not in (None, "") else 0))
     except (InvalidOperation, ValueError):
-        return Decimal(0), f"Enter the {label} as a number of years, for example 4 or 4.5."
+        return Decimal(0), str(sentences["number"])
     if not years.is_finite():
-        return Decimal(0), f"Enter the {label} as a number of years, for example 4 or 4.5."
+        return Decimal(0), str(sentences["number"])
     if years % HALF_YEAR != 0:
-        return years, f"Enter the {label} to the half year, for example 4 or 4.5."
+        return years, str(sentences["half"])
     if years < minimum:
         if minimum:
-            return years, (
-                f"Enter the {label}: at least half a year. Count the years of the medical "
-                "curriculum you completed there (a full year for each year passed)."
-            )
-        return years, f"The {label} cannot be negative."
+            return years, str(sentences["minimum"])
+        return years, str(sentences["negative"])
     if years > MAX_YEARS_OF_CREDIT:
-        return years, f"The {label} cannot be more than {MAX_YEARS_OF_CREDIT} years."
+        return years, str(sentences["most"]) % {"most": MAX_YEARS_OF_CREDIT}
     return years.quantize(Decimal("0.1")), None
 
 
@@ -148,31 +206,35 @@ def identity_problems(
     born = values.get("date_of_birth")
     cleaned["date_of_birth"] = born
     if not isinstance(born, datetime.date):
-        problems["date_of_birth"] = "Enter your date of birth."
+        problems["date_of_birth"] = gettext("Enter your date of birth.")
         born = None
     elif born > _years_before(today, MIN_AGE_YEARS) or born < _years_before(today, MAX_AGE_YEARS):
-        problems["date_of_birth"] = (
-            f"Check your date of birth: you must be between {MIN_AGE_YEARS} and {MAX_AGE_YEARS} years old."
-        )
+        problems["date_of_birth"] = gettext(
+            "Check your date of birth: you must be between %(least)s and %(most)s years old."
+        ) % {"least": MIN_AGE_YEARS, "most": MAX_AGE_YEARS}
     country = str(values.get("country") or "").upper()
     cleaned["country"] = country
     if country not in dict(countries):
-        problems["country"] = "Choose your country of citizenship."
+        problems["country"] = gettext("Choose your country of citizenship.")
     school = values.get("school")
     cleaned["school"] = school
     if not isinstance(school, School):
-        problems["school"] = "Search for your medical school and choose it from the list."
+        problems["school"] = gettext("Search for your medical school and choose it from the list.")
         school = None
     graduated = values.get("graduation_date")
     cleaned["graduation_date"] = graduated
     if not isinstance(graduated, datetime.date):
-        problems["graduation_date"] = "Enter your graduation date, or the date you expect to graduate."
-    elif born is not None and graduated < _years_before(born, -MIN_AGE_YEARS):
-        problems["graduation_date"] = "Check your graduation date: it is too close to your date of birth."
-    elif graduated > _years_before(today, -MAX_YEARS_TO_GRADUATION):
-        problems["graduation_date"] = (
-            f"Check your graduation date: it is more than {MAX_YEARS_TO_GRADUATION} years from today."
+        problems["graduation_date"] = gettext(
+            "Enter your graduation date, or the date you expect to graduate."
         )
+    elif born is not None and graduated < _years_before(born, -MIN_AGE_YEARS):
+        problems["graduation_date"] = gettext(
+            "Check your graduation date: it is too close to your date of birth."
+        )
+    elif graduated > _years_before(today, -MAX_YEARS_TO_GRADUATION):
+        problems["graduation_date"] = gettext(
+            "Check your graduation date: it is more than %(years)s years from today."
+        ) % {"years": MAX_YEARS_TO_GRADUATION}
     check(
         "academic_years",
         _clean_years(
@@ -189,13 +251,15 @@ def identity_problems(
     if "transfer_years" in problems:
         pass
     elif transfer_years and transfer_school is None:
-        problems["transfer_school"] = "You declared transfer credit: choose the school you transferred from."
+        problems["transfer_school"] = gettext(
+            "You declared transfer credit: choose the school you transferred from."
+        )
     elif transfer_school is not None and not transfer_years:
-        problems["transfer_years"] = (
+        problems["transfer_years"] = gettext(
             "Enter the years of credit you transferred, or remove the transfer school."
         )
     if transfer_school is not None and school is not None and transfer_school.pk == school.pk:
-        problems["transfer_school"] = (
+        problems["transfer_school"] = gettext(
             "The transfer school must be another school than the one that granted your degree."
         )
     _check_transfer_credit_years(values, cleaned, problems)
@@ -217,12 +281,14 @@ def _check_transfer_credit_years(
         try:
             year = int(str(value))
         except ValueError:
-            problems[field] = (
+            problems[field] = gettext(
                 "Enter the years in which you earned the transfer credit, for example 2015 to 2017."
             )
             continue
         if year < 1900 or (latest is not None and year > latest):
-            problems[field] = "The years of transfer credit must come before your graduation: check them."
+            problems[field] = gettext(
+                "The years of transfer credit must come before your graduation: check them."
+            )
             continue
         cleaned[field] = year
     if (
@@ -230,7 +296,7 @@ def _check_transfer_credit_years(
         and cleaned["transfer_credit_last_year"]
         and cleaned["transfer_credit_first_year"] > cleaned["transfer_credit_last_year"]
     ):
-        problems["transfer_credit_last_year"] = (
+        problems["transfer_credit_last_year"] = gettext(
             "The last year of transfer credit comes before the first: check them."
         )
 
@@ -294,9 +360,11 @@ def applicant_update_identity(
             if blocked:
                 raise DomainError(
                     "identity_locked",
-                    "Your USMLE/ECFMG ID is issued, so these details can no longer be edited: "
-                    + ", ".join(f.replace("_", " ") for f in blocked)
-                    + ". Send a correction request instead; ECFMG staff will review it.",
+                    gettext(
+                        "Your USMLE/ECFMG ID is issued, so these details can no longer be edited: "
+                        "%(fields)s. Send a correction request instead; ECFMG staff will review it."
+                    )
+                    % {"fields": field_names(blocked)},
                     field=blocked[0],
                 )
         if not changed:
@@ -343,7 +411,8 @@ def applicant_confirm_identity(*, applicant: Applicant, digest: str, actor: Any 
         raise DomainError("email_unconfirmed", refusal)
     if not constant_time_compare(digest, identity_answers_digest(applicant=applicant)):
         raise Conflict(
-            "identity_changed", "Your details changed since you checked them. Check them again, then confirm."
+            "identity_changed",
+            gettext("Your details changed since you checked them. Check them again, then confirm."),
         )
     identity_validate(values={f: _current(applicant, f) for f in IDENTITY_FIELDS}, today=timezone.localdate())
     applicant_issue_usmle_id(applicant=applicant)
@@ -374,16 +443,18 @@ def identity_change_request_create(
     request at a time; values are checked like the identity form checks them."""
     if not applicant.usmle_id:
         raise DomainError(
-            "identity_not_locked", "Your details are not locked yet: edit them on the identity page."
+            "identity_not_locked", gettext("Your details are not locked yet: edit them on the identity page.")
         )
     unknown = [f for f in changes if f not in LOCKED_IDENTITY_FIELDS]
     if unknown:
-        raise DomainError("identity_invalid", "Only locked identity details can be corrected this way.")
+        raise DomainError(
+            "identity_invalid", gettext("Only locked identity details can be corrected this way.")
+        )
     reason = reason.strip()
     if not reason:
         raise DomainError(
             "reason_required",
-            "Tell us why the details must change (for example: typing error).",
+            gettext("Tell us why the details must change (for example: typing error)."),
             field="reason",
         )
     proposed = {f: _current(applicant, f) for f in IDENTITY_FIELDS}
@@ -393,7 +464,7 @@ def identity_change_request_create(
         f: _serialise(f, cleaned[f]) for f in changes if not _same(f, _current(applicant, f), cleaned[f])
     }
     if not real_changes:
-        raise DomainError("no_change", "The values you entered are the ones already recorded.")
+        raise DomainError("no_change", gettext("The values you entered are the ones already recorded."))
     with transaction.atomic():
         Applicant.objects.select_for_update().filter(pk=applicant.pk).first()
         if applicant.change_requests.filter(status=IdentityChangeRequest.Status.PENDING).exists():
