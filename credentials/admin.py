@@ -178,7 +178,7 @@ class DocumentAdmin(QueueOrderingMixin, LargeTableAdmin):
         if not self.has_change_permission(request):
             raise PermissionDenied
         document = get_object_or_404(Document.objects.select_related("applicant"), pk=pk)
-        choices = [(s, Document.Status(s).label) for s in document_manual_decisions(document=document)]
+        choices = [(s, Document.status_in_english(s)) for s in document_manual_decisions(document=document)]
         form = DocumentDecisionForm(request.POST or None, choices=choices)
         if request.method == "POST" and form.is_valid():
             try:

@@ -341,8 +341,8 @@ def document_decide(*, document: Document, to_status: str, actor: Any, reason: s
         if to_status not in allowed:
             raise DomainError(
                 "invalid_transition",
-                f"A document that is {locked.get_status_display().lower()} cannot become "
-                f"{Document.Status(to_status).label.lower()}.",
+                f"A document that is {Document.status_in_english(locked.status).lower()} cannot become "
+                f"{Document.status_in_english(to_status).lower()}.",
             )
         reason = reason.strip()
         if to_status in (Document.Status.REJECTED, Document.Status.UNABLE_TO_VERIFY) and not reason:

@@ -128,7 +128,7 @@ def school_verification_request(*, document: Document, actor: Any) -> SchoolVeri
         if diploma.status not in (Document.Status.RECEIVED, Document.Status.UNABLE_TO_VERIFY):
             raise DomainError(
                 "invalid_transition",
-                f"A diploma that is {diploma.get_status_display().lower()} cannot be sent for verification.",
+                f"A diploma that is {Document.status_in_english(diploma.status).lower()} cannot be sent for verification.",
             )
         school = diploma.applicant.school
         if school is None:

@@ -81,7 +81,8 @@ def status_payloads(applicant_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
         .order_by("-created_at", "-id")
         .values_list("applicant_id", "status")
     ):
-        diplomas.setdefault(applicant_id, str(Document.Status(status).label))
+        # English and a plain str: the snapshot is what the program is told, whoever triggers it.
+        diplomas.setdefault(applicant_id, Document.status_in_english(status))
     payloads: dict[int, dict[str, Any]] = {}
     for applicant in applicants:
         own = passes[applicant.pk]
