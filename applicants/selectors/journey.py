@@ -371,7 +371,9 @@ def _requirement_actions(
 
 def _sentence(requirement: Requirement) -> str:
     """ "0 academic years of credit counted." from the rules' reason."""
-    return requirement.reason if requirement.reason.endswith(".") else requirement.reason + "."
+    # A translated reason may end with its own script's full stop ("。", "؟" …).
+    ends = (".", "。", "؟", "!", "?")
+    return requirement.reason if requirement.reason.endswith(ends) else requirement.reason + "."
 
 
 def _state(
