@@ -26,15 +26,20 @@ def document_pages(document: Document) -> list[bytes]:
     """Every page (up to ``MAX_PAGES``) as PNG bytes; [] when it cannot be drawn."""
     if document.content_type != "application/pdf":
         return []
-    pages: list[bytes] | None = cache.get(_key(document))
+    # Only a document whose content is known by its SHA-256 is cached under it: without
+    # one, two files could share a key. A failure is not cached either: a render cut
+    # short by a busy machine must be tried again on the next visit, not for an hour.
+    cacheable = bool(document.sha256)
+    pages: list[bytes] | None = cache.get(_key(document)) if cacheable else None
     if pages is None:
         try:
             with document.file.open("rb") as handle:
                 data = handle.read()
             pages = render_pdf_pages(data, width_px=PAGE_WIDTH_PX, max_pages=MAX_PAGES)
         except (OSError, PageRenderError):  # a missing file or one that cannot be drawn: offer the download
-            pages = []
-        cache.set(_key(document), pages, CACHE_SECONDS)
+            return []
+        if cacheable:
+            cache.set(_key(document), pages, CACHE_SECONDS)
     return pages
 
 

@@ -35,6 +35,8 @@ class DocumentFactory(factory.django.DjangoModelFactory):
     file = factory.Sequence(lambda n: f"documents/test/{n}.pdf")
     content_type = "application/pdf"
     size = 1234
-    sha256 = "0" * 64
+    # A distinct digest per document, as real files have: the review pages are cached
+    # under it, and a shared one let one test read another test's pages.
+    sha256 = factory.Sequence(lambda n: f"{n:064x}")
     original_name = "diploma.pdf"
     language = "en"
