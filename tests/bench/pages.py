@@ -78,7 +78,9 @@ def _applicant_pages() -> list[tuple[str, Applicant]]:
 CHANGELISTS = (
     ("applicants", "admin:applicants_applicant_changelist", ""),
     ("applicants: search by USMLE ID", "admin:applicants_applicant_changelist", "?q={usmle_id}"),
-    ("documents", "admin:credentials_document_changelist", ""),
+    # Unfiltered, the documents list opens on the review queue (a redirect): the other
+    # large state is "verified".
+    ("documents: verified", "admin:credentials_document_changelist", "?status__exact=verified"),
     (
         "documents: review queue (received)",
         "admin:credentials_document_changelist",
