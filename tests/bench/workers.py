@@ -59,6 +59,8 @@ def celery_workers(
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.bench.settings", **(extra_env or {})}
     if app != "ecfmg_portal":
         env.pop("DJANGO_SETTINGS_MODULE")  # a floor app: no Django fixup
+        # ... and no Django settings either: it reads the broker from here (else amqp://).
+        env["BENCH_CELERY_BROKER_URL"] = broker_url()
     with tempfile.TemporaryDirectory() as folder:
         log = Path(folder) / "worker.log"
         with log.open("w") as handle:
