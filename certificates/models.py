@@ -70,6 +70,16 @@ class Certificate(models.Model):
                 name="certificate_status_entry_complete",
             ),
         ]
+        indexes = [
+            # The workbench's certificate queues: issued recently, and PDFs not yet rendered
+            # (a handful in real life, counted without reading the table; issue 13).
+            models.Index(fields=["created_at"], name="certificate_created_idx"),
+            models.Index(
+                fields=["created_at"],
+                condition=Q(pdf_rendered_at__isnull=True),
+                name="certificate_unrendered_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Certificate {self.number}"

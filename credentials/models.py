@@ -160,6 +160,13 @@ class Document(models.Model):
             models.Index(fields=["status", "created_at"]),
             # The staff document list, oldest first, unfiltered.
             models.Index(fields=["created_at"], name="credentials_doc_created_idx"),
+            # The workbench's review queues count received documents by kind and source
+            # and name the oldest: answered from this index alone, id included (issue 13).
+            models.Index(
+                fields=["source", "kind", "created_at", "id"],
+                condition=Q(status="received"),
+                name="credentials_doc_received_idx",
+            ),
         ]
 
     def __str__(self) -> str:

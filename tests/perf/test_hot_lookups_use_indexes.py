@@ -26,6 +26,7 @@ from applicants.models import Applicant, User
 from applicants.services.identity import fold_name, luhn_check_digit
 from certificates.models import Certificate
 from credentials.models import Document
+from ecfmg_portal.workbench.registry import queues_of_model
 from verification.facts import verification_facts
 from verification.models import Organization, VerificationReport
 from verification.selectors import public_check_by_code
@@ -185,6 +186,10 @@ def test_hot_lookups_use_indexes_at_100k_rows(volumes):
         ),
         "review queue: sent to schools, oldest first": lambda: _review_queue(
             Document.Status.SENT_FOR_VERIFICATION, "created_at", "pk"
+        ),
+        # The workbench home page counts every document queue and names its oldest item.
+        "workbench: document queue counts": lambda: _plans_of(
+            lambda: [q.stats() for q in queues_of_model(Document)]
         ),
     }
     failures = []
