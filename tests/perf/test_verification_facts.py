@@ -16,6 +16,19 @@ from verification.facts import verification_facts
 pytestmark = pytest.mark.django_db
 
 
+def _certificate_row(certificate) -> tuple | None:
+    """What the report states of a certificate, from a model or from the facts alike."""
+    if certificate is None:
+        return None
+    return (
+        certificate.number,
+        certificate.exam_requirements_met_on,
+        certificate.issued_on,
+        certificate.is_revoked,
+        certificate.revoked_on,
+    )
+
+
 def _through_the_orm(applicant: Applicant) -> dict:
     passes: dict = {}
     for exam, day in (
@@ -39,15 +52,7 @@ def _through_the_orm(applicant: Applicant) -> dict:
         "date_of_birth": applicant.date_of_birth,
         "graduation_date": applicant.graduation_date,
         "school": (applicant.school.name, applicant.school.country) if applicant.school else None,
-        "certificate": (
-            certificate.number,
-            certificate.exam_requirements_met_on,
-            certificate.issued_on,
-            certificate.is_revoked,
-            certificate.revoked_on,
-        )
-        if certificate
-        else None,
+        "certificate": _certificate_row(certificate),
         "passes": passes,
         "diploma_status": diploma.status if diploma else None,
     }
@@ -69,15 +74,7 @@ def _from_the_fast_read(applicant: Applicant) -> dict:
         "date_of_birth": facts.date_of_birth,
         "graduation_date": facts.graduation_date,
         "school": (facts.school_name, facts.school_country) if facts.school_name is not None else None,
-        "certificate": (
-            certificate.number,
-            certificate.exam_requirements_met_on,
-            certificate.issued_on,
-            certificate.is_revoked,
-            certificate.revoked_on,
-        )
-        if certificate
-        else None,
+        "certificate": _certificate_row(certificate),
         "passes": facts.passes,
         "diploma_status": facts.diploma_status,
     }
