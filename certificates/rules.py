@@ -7,9 +7,10 @@ met, why, and what the applicant should do next, plus the verdict and the date
 examination requirements were met (R-EX-5).
 
 The words (titles, reasons, actions) are written with ``gettext`` when a check runs,
-so they follow the reader's active language; the verdict never depends on them. The
-exam names are official and stay as they are. Three sentences stay English because
-``applicants.selectors.journey`` recognises them by their words (see ``_MATCHED``).
+so they follow the reader's active language; the verdict never depends on them, and
+neither does the journey: where it must tell two unmet states of one rule apart, it
+reads the requirement's ``outcome`` code, never its words. The exam names are official
+and stay as they are.
 
 Rules are grouped in a dated ``Policy``; ``policy_in_force(on)`` picks the one
 that applies, so a second policy (e.g. the 2021 Pathways for clinical skills)
@@ -48,6 +49,11 @@ VERIFIED = "verified"
 UNABLE_TO_VERIFY = "unable_to_verify"
 REJECTED = "rejected"
 FROM_SCHOOL = "school"
+
+# Requirement.outcome: unmet states the journey sends the applicant different ways for.
+OUTCOME_TRANSFER_TRANSCRIPT_NEEDED = "transfer_transcript_needed"  # R-ED-2: an upload, not a correction
+OUTCOME_SCHOOL_UNABLE_TO_VERIFY = "school_unable_to_verify"  # R-ED-8: write to the school and support
+OUTCOME_FINAL_TRANSCRIPT_MISSING = "final_transcript_missing"  # R-ED-8: the school has it
 
 
 @dataclass(frozen=True)
@@ -113,6 +119,9 @@ class Requirement:
     next_action: str = ""
     # Not met, but nothing for the applicant to do: ECFMG or the school has it.
     in_progress: bool = False
+    # Which unmet state this is, where one rule has several that lead elsewhere
+    # (one of the OUTCOME_ codes below; "" when the rule has only one).
+    outcome: str = ""
 
 
 @dataclass(frozen=True)
@@ -329,23 +338,13 @@ def check_academic_years(facts: ApplicantFacts) -> Requirement:
     counted = _("%(years)s of credit counted") % {"years": _academic_years(total)}
     reason = _("%(clauses)s.") % {"clauses": _("; ").join([counted, *notes])}
     if needs_transcript:
-        action = _MATCHED["transfer_transcript"]
+        action = _("Upload the transcript of your transfer school.")
     elif years_missing:
         action = _("Give the years in which you earned your transfer credit in your identity details.")
     else:
         action = _("Check the years of credit in your profile; at least 4 are required.")
-    return Requirement("R-ED-2", title, False, None, reason, action)
-
-
-# Sentences applicants.selectors.journey tells apart by their English words ("unable
-# to verify", "final transcript has not arrived", "transcript of your transfer school"):
-# translated, the journey would take a different branch in another language, so they
-# stay English until the journey reads a structured outcome instead.
-_MATCHED = {
-    "transfer_transcript": "Upload the transcript of your transfer school.",
-    "unable_to_verify": "Your medical school was unable to verify your diploma",
-    "transcript_missing": "Diploma verified; the final transcript has not arrived from your school.",
-}
+    outcome = OUTCOME_TRANSFER_TRANSCRIPT_NEEDED if needs_transcript else ""
+    return Requirement("R-ED-2", title, False, None, reason, action, outcome=outcome)
 
 
 def _diploma_state(status: str) -> str:
@@ -500,8 +499,9 @@ def check_primary_source_verification(facts: ApplicantFacts) -> Requirement:
             title,
             False,
             None,
-            _MATCHED["transcript_missing"],
+            _("Diploma verified; the final transcript has not arrived from your school."),
             _("Ask your school's registrar to send the final transcript through the ECFMG request."),
+            outcome=OUTCOME_FINAL_TRANSCRIPT_MISSING,
         )
     if diploma.status == UNABLE_TO_VERIFY:
         return Requirement(
@@ -509,8 +509,14 @@ def check_primary_source_verification(facts: ApplicantFacts) -> Requirement:
             title,
             False,
             None,
-            _MATCHED["unable_to_verify"] + (f": {diploma.reason}" if diploma.reason else "."),
+            (
+                _("Your medical school was unable to verify your diploma: %(reason)s")
+                % {"reason": diploma.reason}
+                if diploma.reason
+                else _("Your medical school was unable to verify your diploma.")
+            ),
             _("Contact your medical school and ECFMG support."),
+            outcome=OUTCOME_SCHOOL_UNABLE_TO_VERIFY,
         )
     if diploma.status == SENT_FOR_VERIFICATION:
         return Requirement(

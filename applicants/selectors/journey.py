@@ -34,6 +34,9 @@ from django.utils.translation import gettext as _
 from applicants.models import Applicant, LedgerEntry
 from certificates.models import Certificate
 from certificates.rules import (
+    OUTCOME_FINAL_TRANSCRIPT_MISSING,
+    OUTCOME_SCHOOL_UNABLE_TO_VERIFY,
+    OUTCOME_TRANSFER_TRANSCRIPT_NEEDED,
     Assessment,
     ExamFact,
     Requirement,
@@ -321,10 +324,7 @@ def _requirement_actions(
                         "R-ED-1",
                     )
                 )
-        elif (
-            requirement.rule == "R-ED-2"
-            and "transcript of your transfer school" not in requirement.next_action
-        ):
+        elif requirement.rule == "R-ED-2" and requirement.outcome != OUTCOME_TRANSFER_TRANSCRIPT_NEEDED:
             actions.append(
                 Action(
                     "fix:R-ED-2",
@@ -339,7 +339,7 @@ def _requirement_actions(
                 )
             )
         elif requirement.rule == "R-ED-8" and not requirement.in_progress:
-            if "unable to verify" in requirement.reason:
+            if requirement.outcome == OUTCOME_SCHOOL_UNABLE_TO_VERIFY:
                 school = school_check.school_name if school_check else _("your medical school")
                 actions.append(
                     Action(
@@ -354,7 +354,7 @@ def _requirement_actions(
                         "R-ED-8",
                     )
                 )
-            elif "final transcript has not arrived" in requirement.reason:
+            elif requirement.outcome == OUTCOME_FINAL_TRANSCRIPT_MISSING:
                 school = school_check.school_name if school_check else _("your medical school")
                 waiting.append(
                     Waiting(
