@@ -7,11 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from applicants.models import Applicant
 
-from .models import Document, SchoolVerificationRequest, VerificationEmail
+from .models import Document, SchoolVerificationRequest
 
 
 def current_documents(*, applicant: Applicant) -> QuerySet[Document]:
@@ -29,64 +28,7 @@ def has_current_diploma(*, applicant: Applicant) -> bool:
 
 
 # --- School verification (R-ED-8) -------------------------------------------
-
-
-@dataclass(frozen=True)
-class VerificationStatus:
-    """What the applicant's dashboard shows about the school's verification of the diploma."""
-
-    state: str  # SchoolVerificationRequest.Status value
-    label: str  # the words the applicant knows: "Sent for verification", "Verified", ...
-    school_name: str
-    sent_on: datetime.date
-    reminders_sent_on: tuple[datetime.date, ...]
-    answered_on: datetime.date | None
-    decided_on: datetime.date | None
-    reason: str  # why it was not verified, shown with what to do
-
-
-def verification_status_for_applicant(applicant: Applicant) -> VerificationStatus | None:
-    """The latest school verification of the applicant's diploma, or None (2 queries)."""
-    verification = (
-        SchoolVerificationRequest.objects.filter(applicant=applicant)
-        .select_related("school", "diploma")
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-    if verification is None:
-        return None
-    reminders = tuple(
-        timezone.localdate(sent_at)
-        for sent_at in VerificationEmail.objects.filter(
-            request=verification,
-            kind=VerificationEmail.Kind.SCHOOL_REMINDER,
-            status=VerificationEmail.Status.SENT,
-        )
-        .order_by("sent_at")
-        .values_list("sent_at", flat=True)
-        if sent_at is not None
-    )
-    status = SchoolVerificationRequest.Status
-    if verification.status == status.SENT:
-        label = "Sent for verification"
-    elif verification.status == status.ANSWERED:
-        label = "Sent for verification: your school has answered; ECFMG is evaluating the answer"
-    elif verification.status == status.ACCEPTED:
-        label = "Verified"
-    elif verification.status == status.REJECTED:
-        label = verification.diploma.get_status_display()
-    else:
-        label = "Verification request withdrawn by ECFMG"
-    return VerificationStatus(
-        state=verification.status,
-        label=label,
-        school_name=verification.school.name,
-        sent_on=timezone.localdate(verification.created_at),
-        reminders_sent_on=reminders,
-        answered_on=timezone.localdate(verification.answered_at) if verification.answered_at else None,
-        decided_on=timezone.localdate(verification.decided_at) if verification.decided_at else None,
-        reason=verification.decision_reason if verification.status == status.REJECTED else "",
-    )
+# What the applicant sees of it is the journey's (applicants.selectors.journey._school_check).
 
 
 def school_answers_awaiting_review() -> QuerySet[SchoolVerificationRequest]:

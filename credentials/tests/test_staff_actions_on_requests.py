@@ -9,8 +9,9 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 
+from applicants.selectors.journey import applicant_journey
 from credentials.models import Document, SchoolVerificationRequest, VerificationEmail
-from credentials.selectors import school_turnaround, verification_status_for_applicant
+from credentials.selectors import school_turnaround
 from credentials.services.school_verification import school_verification_answer, school_verification_request
 from credentials.tests.factories import SchoolFactory
 from credentials.tests.school_support import diploma_for, staff_user, token_in, verified_staff_client
@@ -65,7 +66,7 @@ def test_cancel_needs_a_reason_and_returns_the_diploma_to_received(
     (message,) = mail.outbox
     assert message.to == [verification.applicant.user.email] and "Wrong school on file." in message.body
     # The link is dead and the diploma can be sent again.
-    assert verification_status_for_applicant(verification.applicant).state == "cancelled"
+    assert applicant_journey(verification.applicant).school_check.state == "cancelled"
     again = school_verification_request(document=verification.diploma, actor=staff_user())
     assert again.pk != verification.pk
 

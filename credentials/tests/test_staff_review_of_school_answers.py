@@ -10,10 +10,10 @@ from django.contrib.auth.models import Permission
 from django.core import mail
 from django.urls import reverse
 
+from applicants.selectors.journey import applicant_journey
 from applicants.tests.factories import UserFactory
 from certificates.selectors import applicant_assessment
 from credentials.models import Document, DocumentEvent, SchoolVerificationRequest
-from credentials.selectors import verification_status_for_applicant
 from credentials.services.school_verification import school_verification_answer, school_verification_request
 from credentials.tests.school_support import (
     diploma_for,
@@ -86,9 +86,9 @@ def test_accepting_verifies_the_diploma_and_meets_r_ed_8(django_capture_on_commi
     moved = DocumentEvent.objects.filter(document__applicant=applicant, to_status="verified")
     assert moved.count() == 3 and all(e.actor == reviewer for e in moved)
     assert AuditEntry.objects.filter(action="school_verification.accepted", actor=reviewer).exists()
-    # The applicant is told, and the dashboard selector says so.
+    # The applicant is told, and the dashboard's journey says so.
     assert any(m.to == [applicant.user.email] and "has been verified" in m.body for m in mail.outbox)
-    assert verification_status_for_applicant(applicant).label == "Verified"
+    assert applicant_journey(applicant).school_check.label == "Verified"
 
 
 def test_rejecting_records_the_reason_the_applicant_sees(django_capture_on_commit_callbacks):
@@ -111,8 +111,8 @@ def test_rejecting_records_the_reason_the_applicant_sees(django_capture_on_commi
     assert verification.status == SchoolVerificationRequest.Status.REJECTED
     verification.diploma.refresh_from_db()
     assert (verification.diploma.status, verification.diploma.status_reason) == ("unable_to_verify", reason)
-    status = verification_status_for_applicant(verification.applicant)
-    assert (status.label, status.reason) == ("Unable to verify", reason)
+    status = applicant_journey(verification.applicant).school_check
+    assert (status.label, status.reason) == ("Not verified", reason)
     assert any(reason in m.body for m in mail.outbox if m.to == [verification.applicant.user.email])
     assert not requirement(verification.applicant, "R-ED-8").met
 
