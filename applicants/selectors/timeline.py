@@ -18,14 +18,34 @@ from .types import TimelineEvent
 
 TIMELINE_LIMIT = 25
 
-_DOCUMENT_WORDS = {
-    "received": "received",
-    "sent_for_verification": "sent to your medical school for verification",
-    "verified": "verified",
-    "unable_to_verify": "could not be verified by your medical school",
-    "rejected": "rejected",
-    "replaced": "replaced by a newer upload",
-}
+
+def _document_sentence(event: DocumentEvent) -> str:
+    """ "Diploma verified.": one whole sentence per state, so each language can word
+    it its own way; the reviewer's note follows a rejection or a failed verification."""
+    document = event.document.get_kind_display()
+    note = event.note if event.to_status in ("rejected", "unable_to_verify") else ""
+    if note:
+        with_note = {
+            "rejected": _("%(document)s rejected: %(note)s"),
+            "unable_to_verify": _("%(document)s could not be verified by your medical school: %(note)s"),
+        }
+        return with_note[event.to_status] % {"document": document, "note": note}
+    sentences = {
+        "received": _("%(document)s received."),
+        "sent_for_verification": _("%(document)s sent to your medical school for verification."),
+        "verified": _("%(document)s verified."),
+        "unable_to_verify": _("%(document)s could not be verified by your medical school."),
+        "rejected": _("%(document)s rejected."),
+        "replaced": _("%(document)s replaced by a newer upload."),
+    }
+    sentence = sentences.get(event.to_status)
+    return sentence % {"document": document} if sentence else f"{document} {event.to_status}."
+
+
+def _result_sentence(result: ExamResult) -> str:
+    if result.outcome == ExamResult.Outcome.PASS:
+        return _("%(exam)s result recorded: pass.") % {"exam": result.get_exam_display()}
+    return _("%(exam)s result recorded: fail.") % {"exam": result.get_exam_display()}
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
@@ -64,18 +84,9 @@ def applicant_timeline(
             )
         )
     for event in document_events:
-        words = _DOCUMENT_WORDS.get(event.to_status, event.to_status)
-        text = f"{event.document.get_kind_display()} {words}."
-        if event.to_status in ("rejected", "unable_to_verify") and event.note:
-            text = f"{text[:-1]}: {event.note}"
-        events.append(TimelineEvent(event.at, text))
+        events.append(TimelineEvent(event.at, _document_sentence(event)))
     for result in results:
-        events.append(
-            TimelineEvent(
-                _start_of(result.test_date),
-                f"{result.get_exam_display()} result recorded: {result.get_outcome_display().lower()}.",
-            )
-        )
+        events.append(TimelineEvent(_start_of(result.test_date), _result_sentence(result)))
     for entry in ledger_entries:
         if entry.kind == LedgerEntry.Kind.PAYMENT:
             events.append(

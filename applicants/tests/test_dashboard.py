@@ -121,3 +121,36 @@ def test_the_timeline_lists_what_happened_newest_first(client: Client) -> None:
         "Final medical diploma received."
     )
     assert texts[-1].startswith("USMLE/ECFMG ID ")
+
+
+@pytest.mark.parametrize(
+    ("language", "rejected", "received", "passed"),
+    [
+        (
+            "es",
+            "Documento «Diploma final de medicina» rechazado: Unreadable scan.",
+            "Documento «Diploma final de medicina» recibido.",
+            "Resultado de USMLE Step 1 registrado: aprobado.",
+        ),
+        (
+            "ru",
+            "Документ «Итоговый медицинский диплом» отклонён: Unreadable scan.",
+            "Документ «Итоговый медицинский диплом» получен.",
+            "Результат USMLE Step 1 зарегистрирован: сдан.",
+        ),
+    ],
+)
+def test_the_timeline_is_written_whole_in_the_applicants_language(
+    client: Client, language: str, rejected: str, received: str, passed: str
+) -> None:
+    applicant = make_graduate()
+    applicant.user.language = language
+    applicant.user.save(update_fields=["language"])
+    applied_for(applicant)
+    document = DocumentFactory(applicant=applicant)
+    DocumentEvent.objects.create(document=document, to_status="received")
+    document_decide(document=document, to_status="rejected", actor=None, reason="Unreadable scan.")
+    ExamResultFactory(applicant=applicant, exam=Exam.STEP1, outcome="pass")
+    response = logged_in(client, applicant).get(reverse("dashboard"))
+    texts = [event.text for event in response.context["timeline"]]
+    assert rejected in texts and received in texts and passed in texts
