@@ -10,6 +10,7 @@ import math
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -20,7 +21,7 @@ from .models import StatusList
 from .signing.jsonld import CERTIFICATE_CONTEXT_V1, bundled_context
 from .status_lists import status_list_credential
 from .trust_sources import PortalSources
-from .verifier import Outcome, verify_file
+from .verifier import ReadableOutcome, verify_file
 
 DID_MEDIA_TYPE = "application/did+ld+json"
 VC_MEDIA_TYPE = "application/vc+ld+json"
@@ -79,8 +80,9 @@ def _rate_limited(request: HttpRequest) -> HttpResponse | None:
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def credential_verify_page(request: HttpRequest) -> HttpResponse:
-    """Drop a file, read the verdict in plain words with what was checked."""
-    outcome: Outcome | None = None
+    """Drop a file, read the verdict in plain words, in the reader's language, with
+    what was checked."""
+    outcome: ReadableOutcome | None = None
     error = ""
     status = 200
     if request.method == "POST":
@@ -89,12 +91,16 @@ def credential_verify_page(request: HttpRequest) -> HttpResponse:
             return limited
         upload = request.FILES.get("file")
         if upload is None:
-            error, status = "Choose a certificate PDF or credential file to check.", 400
+            error, status = _("Choose a certificate PDF or credential file to check."), 400
         elif upload.size is not None and upload.size > settings.CREDENTIAL_VERIFY_MAX_BYTES:
             limit_mib = settings.CREDENTIAL_VERIFY_MAX_BYTES / (1024 * 1024)
-            error, status = f"That file is larger than {limit_mib:.0f} MiB: no certificate is.", 413
+            error = _("That file is larger than %(size)s MiB: no certificate is.") % {
+                "size": f"{limit_mib:.0f}"
+            }
+            status = 413
         else:
-            outcome = verify_file(upload.read(settings.CREDENTIAL_VERIFY_MAX_BYTES + 1), PortalSources())
+            verified = verify_file(upload.read(settings.CREDENTIAL_VERIFY_MAX_BYTES + 1), PortalSources())
+            outcome = verified.for_reader()
     response = render(
         request,
         "certificates/verify_credential.html",

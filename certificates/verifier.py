@@ -7,6 +7,10 @@ document and status lists come from a ``TrustSources`` the caller chooses (the
 database on the portal; files or SITE_URL for the command), never from an
 address the file names. Input is bounded: size, PDF pages and decoding (pyHanko's
 limits for untrusted files), JSON nesting; JSON-LD contexts are the bundled ones.
+
+Every sentence is kept as its English message with ``%(…)s`` placeholders and the
+values apart: the API and the command give it in English (``detail``, ``headline``),
+the public page in the reader's language (``Outcome.for_reader``).
 """
 
 from __future__ import annotations
@@ -15,10 +19,13 @@ import datetime
 import json
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
 
 from ecfmg_portal.formatting import format_day
 
@@ -49,12 +56,36 @@ NOT_A_CERTIFICATE = "not_a_certificate"
 VERDICTS = (VALID, REVOKED, ALTERED, UNKNOWN_ISSUER, NOT_A_CERTIFICATE)
 
 HEADLINES = {
-    VALID: "Valid: this is a genuine Standard ECFMG Certificate, unchanged since ECFMG signed it, and not revoked.",
-    REVOKED: "Revoked: ECFMG issued this certificate but has since revoked it. It no longer certifies this person.",
-    ALTERED: "Altered: this file was changed after ECFMG signed it. Do not rely on what it says.",
-    UNKNOWN_ISSUER: "Unknown issuer: this file was not signed by ECFMG, or with a key ECFMG does not stand behind.",
-    NOT_A_CERTIFICATE: "Not a certificate: this file is not a Standard ECFMG Certificate or its credential.",
+    VALID: gettext_noop(
+        "Valid: this is a genuine Standard ECFMG Certificate, unchanged since ECFMG signed it, and not revoked."
+    ),
+    REVOKED: gettext_noop(
+        "Revoked: ECFMG issued this certificate but has since revoked it. It no longer certifies this person."
+    ),
+    ALTERED: gettext_noop(
+        "Altered: this file was changed after ECFMG signed it. Do not rely on what it says."
+    ),
+    UNKNOWN_ISSUER: gettext_noop(
+        "Unknown issuer: this file was not signed by ECFMG, or with a key ECFMG does not stand behind."
+    ),
+    NOT_A_CERTIFICATE: gettext_noop(
+        "Not a certificate: this file is not a Standard ECFMG Certificate or its credential."
+    ),
 }
+REVOKED_ON_HEADLINE = gettext_noop(
+    "Revoked: ECFMG issued this certificate but revoked it on %(day)s. It no longer certifies this person."
+)
+
+# The names of the checks (the API's "check" field), marked for the page's translation.
+FILE = gettext_noop("file")
+PDF = gettext_noop("PDF")
+PDF_SIGNATURE = gettext_noop("PDF signature")
+CREDENTIAL = gettext_noop("credential")
+ISSUER = gettext_noop("issuer")
+CONTENT = gettext_noop("content")
+STATUS = gettext_noop("status")
+STATUS_LIST = gettext_noop("status list")
+DID_DOCUMENT = gettext_noop("DID document")
 
 MAX_PDF_PAGES = 10
 MAX_CREDENTIAL_BYTES = 64 * 1024
@@ -76,14 +107,46 @@ class TrustSources(Protocol):
     def revoked_on(self, certificate_number: str) -> datetime.date | None: ...
 
 
+def _fill(words: str, values: Mapping[str, object], *, translate: bool) -> str:
+    """The sentence in English or the active language, with its values put in (dates
+    written the way that language writes them)."""
+    text = gettext(words) if translate else words
+    if not values:
+        return text
+    if translate:
+        return text % {k: format_day(v) if isinstance(v, datetime.date) else v for k, v in values.items()}
+    with translation.override("en"):
+        return text % {k: format_day(v) if isinstance(v, datetime.date) else v for k, v in values.items()}
+
+
 @dataclass(frozen=True)
 class Check:
+    name: str  # English, marked for translation
+    passed: bool
+    words: str  # English, with %(…)s placeholders, marked for translation
+    values: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def detail(self) -> str:
+        return _fill(self.words, self.values, translate=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"check": self.name, "passed": self.passed, "detail": self.detail}
+
+
+class ReadableCheck(NamedTuple):
     name: str
     passed: bool
     detail: str
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"check": self.name, "passed": self.passed, "detail": self.detail}
+
+class ReadableOutcome(NamedTuple):
+    """What the public page shows, in the reader's language."""
+
+    verdict: str
+    headline: str
+    checks: list[ReadableCheck]
+    credential: dict[str, Any] | None
 
 
 @dataclass
@@ -93,15 +156,26 @@ class Outcome:
     credential: dict[str, Any] | None = None
     revoked_on: datetime.date | None = None
 
+    def _headline(self, *, translate: bool) -> str:
+        if self.verdict == REVOKED and self.revoked_on is not None:
+            return _fill(REVOKED_ON_HEADLINE, {"day": self.revoked_on}, translate=translate)
+        return _fill(HEADLINES[self.verdict], {}, translate=translate)
+
     @property
     def headline(self) -> str:
-        text = HEADLINES[self.verdict]
-        if self.verdict == REVOKED and self.revoked_on is not None:
-            text = text.replace("has since revoked it", f"revoked it on {format_day(self.revoked_on)}")
-        return text
+        return self._headline(translate=False)
 
-    def check(self, name: str, passed: bool, detail: str) -> bool:
-        self.checks.append(Check(name, passed, detail))
+    def for_reader(self) -> ReadableOutcome:
+        """The verdict and the checks in the active language. Messages from the
+        signature libraries have no translation and stay as they are."""
+        checks = [
+            ReadableCheck(gettext(c.name), c.passed, _fill(c.words, c.values, translate=True))
+            for c in self.checks
+        ]
+        return ReadableOutcome(self.verdict, self._headline(translate=True), checks, self.credential)
+
+    def check(self, name: str, passed: bool, words: str, **values: object) -> bool:
+        self.checks.append(Check(name, passed, words, values))
         return passed
 
     def finish(self, verdict: str) -> Outcome:
@@ -169,49 +243,73 @@ def _issuer_id(credential: dict[str, Any]) -> str:
     return issuer if isinstance(issuer, str) else ""
 
 
+class ProofCheckNames(NamedTuple):
+    proof: str
+    key: str
+    signature: str
+
+
+CREDENTIAL_PROOF = ProofCheckNames(
+    gettext_noop("credential proof"), gettext_noop("credential key"), gettext_noop("credential signature")
+)
+STATUS_LIST_PROOF = ProofCheckNames(
+    gettext_noop("status list proof"), gettext_noop("status list key"), gettext_noop("status list signature")
+)
+
+
 def _check_proof(
-    outcome: Outcome, document: dict[str, Any], did_doc: dict[str, Any], label: str
+    outcome: Outcome, document: dict[str, Any], did_doc: dict[str, Any], names: ProofCheckNames
 ) -> str | None:
     """Check the proof's key against the DID document, then the signature. Returns
     None when both pass, else the verdict."""
     try:
         proof = proof_of(document)
     except ProofError as error:
-        outcome.check(f"{label} proof", False, str(error))
+        outcome.check(names.proof, False, str(error))
         return ALTERED
     method_id = proof["verificationMethod"]
     methods = {m.get("id"): m for m in did_doc.get("verificationMethod", []) if isinstance(m, dict)}
     method = methods.get(method_id)
     if method is None or method_id not in did_doc.get("assertionMethod", []):
         outcome.check(
-            f"{label} key", False, "Signed with a key that is not in ECFMG's DID document (did.json)."
+            names.key,
+            False,
+            gettext_noop("Signed with a key that is not in ECFMG's DID document (did.json)."),
         )
         return UNKNOWN_ISSUER
     revoked = method.get("revoked")
     if isinstance(revoked, str) and proof["created"] >= revoked:
         outcome.check(
-            f"{label} key",
+            names.key,
             False,
-            f"Signed on {proof['created']} with a key ECFMG reported compromised from {revoked}.",
+            gettext_noop("Signed on %(signed)s with a key ECFMG reported compromised from %(revoked)s."),
+            signed=proof["created"],
+            revoked=revoked,
         )
         return UNKNOWN_ISSUER
     try:
         public_key = public_key_from_multibase(str(method.get("publicKeyMultibase", "")))
     except MultikeyError:
-        outcome.check(f"{label} key", False, "The DID document lists this key in a form that cannot be read.")
+        outcome.check(
+            names.key, False, gettext_noop("The DID document lists this key in a form that cannot be read.")
+        )
         return UNKNOWN_ISSUER
-    outcome.check(f"{label} key", True, f"Signed with {method_id}, listed in ECFMG's DID document.")
+    outcome.check(
+        names.key, True, gettext_noop("Signed with %(key)s, listed in ECFMG's DID document."), key=method_id
+    )
     try:
         verify_proof(document, public_key)
     except ProofError as error:
-        outcome.check(f"{label} signature", False, str(error))
+        outcome.check(names.signature, False, str(error))
         return ALTERED
     except JsonLdError:
         outcome.check(
-            f"{label} signature", False, "The content cannot be canonicalized with ECFMG's contexts."
+            names.signature, False, gettext_noop("The content cannot be canonicalized with ECFMG's contexts.")
         )
         return ALTERED
-    outcome.check(f"{label} signature", True, "The Ed25519 signature (eddsa-rdfc-2022) matches the content.")
+    outcome.check(
+        names.signature, True, gettext_noop("The Ed25519 signature (eddsa-rdfc-2022) matches the content.")
+    )
     return None
 
 
@@ -234,15 +332,22 @@ def _check_status(
         or entry.get("statusPurpose") != "revocation"
         or name is None
     ):
-        outcome.check("status", False, "The revocation entry does not point to an ECFMG status list.")
+        outcome.check(
+            STATUS, False, gettext_noop("The revocation entry does not point to an ECFMG status list.")
+        )
         return ALTERED
     if not index_text.isascii() or not index_text.isdigit() or len(index_text) > 9:
-        outcome.check("status", False, "The revocation entry has no valid index.")
+        outcome.check(STATUS, False, gettext_noop("The revocation entry has no valid index."))
         return ALTERED
     try:
         status_list = sources.status_list_credential(name)
     except SourceUnavailable as error:
-        outcome.check("status list", False, f"The revocation status could not be checked: {error}")
+        outcome.check(
+            STATUS_LIST,
+            False,
+            gettext_noop("The revocation status could not be checked: %(error)s"),
+            error=error,
+        )
         return UNKNOWN_ISSUER
     if not (
         isinstance(status_list, dict)
@@ -251,9 +356,11 @@ def _check_status(
         and (status_list.get("@context") or [None])[0] == CREDENTIALS_V2
         and "BitstringStatusListCredential" in (status_list.get("type") or [])
     ):
-        outcome.check("status list", False, "The status list is not ECFMG's list for this certificate.")
+        outcome.check(
+            STATUS_LIST, False, gettext_noop("The status list is not ECFMG's list for this certificate.")
+        )
         return UNKNOWN_ISSUER
-    failure = _check_proof(outcome, status_list, did_doc, "status list")
+    failure = _check_proof(outcome, status_list, did_doc, STATUS_LIST_PROOF)
     if failure is not None:
         return failure
     subject = status_list.get("credentialSubject") or {}
@@ -261,17 +368,29 @@ def _check_status(
         bits = decode_bits(subject.get("encodedList", ""))
         revoked = bit_is_set(bits, int(index_text))
     except ValueError:
-        outcome.check("status", False, "The status list cannot be read.")
+        outcome.check(STATUS, False, gettext_noop("The status list cannot be read."))
         return UNKNOWN_ISSUER
     if revoked:
         number = credential["credentialSubject"].get("certificateNumber", "")
         outcome.revoked_on = sources.revoked_on(number)
-        when = f" on {format_day(outcome.revoked_on)}" if outcome.revoked_on else ""
-        outcome.check(
-            "status", False, f"ECFMG's public revocation list marks this certificate revoked{when}."
-        )
+        if outcome.revoked_on:
+            outcome.check(
+                STATUS,
+                False,
+                gettext_noop("ECFMG's public revocation list marks this certificate revoked on %(day)s."),
+                day=outcome.revoked_on,
+            )
+        else:
+            outcome.check(
+                STATUS, False, gettext_noop("ECFMG's public revocation list marks this certificate revoked.")
+            )
         return REVOKED
-    outcome.check("status", True, f"Not revoked in ECFMG's public status list {name} (checked now).")
+    outcome.check(
+        STATUS,
+        True,
+        gettext_noop("Not revoked in ECFMG's public status list %(list)s (checked now)."),
+        list=name,
+    )
     return None
 
 
@@ -286,23 +405,30 @@ def verify_credential_document(
         and "VerifiableCredential" in credential["type"]
         and CREDENTIAL_TYPE in credential["type"]
     ):
-        outcome.check("credential", False, "This is not an ECFMG certificate credential.")
+        outcome.check(CREDENTIAL, False, gettext_noop("This is not an ECFMG certificate credential."))
         return outcome.finish(NOT_A_CERTIFICATE)
     if _issuer_id(credential) != issuer_did():
         outcome.check(
-            "issuer", False, f"Issued by {(_issuer_id(credential) or 'nobody')[:80]!r}, not by ECFMG."
+            ISSUER,
+            False,
+            gettext_noop("Issued by %(issuer)s, not by ECFMG."),
+            issuer=repr((_issuer_id(credential) or "nobody")[:80]),
         )
         return outcome.finish(UNKNOWN_ISSUER)
-    outcome.check("issuer", True, f"Issued by {issuer_did()} (ECFMG).")
+    outcome.check(ISSUER, True, gettext_noop("Issued by %(issuer)s (ECFMG)."), issuer=issuer_did())
     if not _shape_ok(credential):
-        outcome.check("content", False, "The credential has fields or contexts ECFMG never signs.")
+        outcome.check(
+            CONTENT, False, gettext_noop("The credential has fields or contexts ECFMG never signs.")
+        )
         return outcome.finish(ALTERED)
     try:
         did_doc = sources.did_document()
     except SourceUnavailable as error:
-        outcome.check("DID document", False, f"ECFMG's DID document could not be had: {error}")
+        outcome.check(
+            DID_DOCUMENT, False, gettext_noop("ECFMG's DID document could not be had: %(error)s"), error=error
+        )
         return outcome.finish(UNKNOWN_ISSUER)
-    failure = _check_proof(outcome, credential, did_doc, "credential")
+    failure = _check_proof(outcome, credential, did_doc, CREDENTIAL_PROOF)
     if failure is not None:
         return outcome.finish(failure)
     outcome.credential = {
@@ -335,39 +461,47 @@ def _verify_pdf(data: bytes, sources: TrustSources, outcome: Outcome) -> Outcome
         pages = int(reader.root["/Pages"]["/Count"])
     except Exception as error:  # any failure to parse a hostile file is "altered", never a 500
         logger.info("PDF could not be read: %s", type(error).__name__)
-        outcome.check("PDF", False, "The file says it is a PDF but cannot be read as one.")
+        outcome.check(PDF, False, gettext_noop("The file says it is a PDF but cannot be read as one."))
         return outcome.finish(ALTERED)
     if pages > MAX_PDF_PAGES:
-        outcome.check("PDF", False, f"{pages} pages: a certificate has one.")
+        outcome.check(PDF, False, gettext_noop("%(pages)s pages: a certificate has one."), pages=pages)
         return outcome.finish(NOT_A_CERTIFICATE)
     try:
         signature = pdf_signature_check(reader, data)
     except Exception as error:  # a malformed signature dictionary is a changed file
         logger.info("PDF signature could not be read: %s", type(error).__name__)
-        outcome.check("PDF signature", False, "The PDF's signature cannot be read.")
+        outcome.check(PDF_SIGNATURE, False, gettext_noop("The PDF's signature cannot be read."))
         return outcome.finish(ALTERED)
     if not signature.signed and any(mark in data for mark in SIGNED_PDF_MARKS):
         # Our signature field, its byte range or the attached credential is there, yet no
         # signature can be read: one changed byte broke its dictionary.
-        outcome.check("PDF signature", False, "The PDF's signature was damaged after it was signed.")
+        outcome.check(
+            PDF_SIGNATURE, False, gettext_noop("The PDF's signature was damaged after it was signed.")
+        )
         return outcome.finish(ALTERED)
     if not signature.signed:
-        outcome.check("PDF signature", False, "The PDF is not signed.")
+        outcome.check(PDF_SIGNATURE, False, gettext_noop("The PDF is not signed."))
         return outcome.finish(NOT_A_CERTIFICATE)
     if not (signature.intact and signature.covers_whole_file):
-        outcome.check("PDF signature", False, "The PDF was changed after it was signed.")
+        outcome.check(PDF_SIGNATURE, False, gettext_noop("The PDF was changed after it was signed."))
         return outcome.finish(ALTERED)
     if not signature.trusted and signature.names_our_ca:
-        outcome.check("PDF signature", False, "The signing certificate in the PDF was changed.")
+        outcome.check(PDF_SIGNATURE, False, gettext_noop("The signing certificate in the PDF was changed."))
         return outcome.finish(ALTERED)
     if not signature.trusted:
-        outcome.check("PDF signature", False, "The PDF is signed, but not with ECFMG's certificate.")
+        outcome.check(
+            PDF_SIGNATURE, False, gettext_noop("The PDF is signed, but not with ECFMG's certificate.")
+        )
         return outcome.finish(UNKNOWN_ISSUER)
     outcome.check(
-        "PDF signature",
+        PDF_SIGNATURE,
         True,
-        f"Signed by {signature.signer} on {signature.signed_at}; intact; covers the whole file; "
-        "the signing certificate chains to ECFMG's root.",
+        gettext_noop(
+            "Signed by %(signer)s on %(signed)s; intact; covers the whole file; "
+            "the signing certificate chains to ECFMG's root."
+        ),
+        signer=signature.signer,
+        signed=signature.signed_at,
     )
     try:
         attached = _attachment(reader, ATTACHMENT_NAME)
@@ -377,10 +511,14 @@ def _verify_pdf(data: bytes, sources: TrustSources, outcome: Outcome) -> Outcome
         credential = None
     if credential is None:
         outcome.check(
-            "credential", False, "The PDF carries no certificate credential (a report or receipt?)."
+            CREDENTIAL,
+            False,
+            gettext_noop("The PDF carries no certificate credential (a report or receipt?)."),
         )
         return outcome.finish(NOT_A_CERTIFICATE)
-    outcome.check("credential", True, f"The PDF carries its credential ({ATTACHMENT_NAME}).")
+    outcome.check(
+        CREDENTIAL, True, gettext_noop("The PDF carries its credential (%(file)s)."), file=ATTACHMENT_NAME
+    )
     return verify_credential_document(credential, sources, outcome)
 
 
@@ -388,13 +526,13 @@ def verify_file(data: bytes, sources: TrustSources) -> Outcome:
     """Verify the bytes of a certificate PDF or a credential (JSON) file."""
     outcome = Outcome()
     if len(data) > settings.CREDENTIAL_VERIFY_MAX_BYTES:
-        outcome.check("file", False, "The file is larger than any certificate.")
+        outcome.check(FILE, False, gettext_noop("The file is larger than any certificate."))
         return outcome.finish(NOT_A_CERTIFICATE)
     if data.lstrip()[:5] == b"%PDF-":
         return _verify_pdf(data, sources, outcome)
     try:
         credential = parse_json(data)
     except ValueError:
-        outcome.check("file", False, "The file is neither a PDF nor a credential (JSON).")
+        outcome.check(FILE, False, gettext_noop("The file is neither a PDF nor a credential (JSON)."))
         return outcome.finish(NOT_A_CERTIFICATE)
     return verify_credential_document(credential, sources, outcome)

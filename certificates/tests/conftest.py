@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Group
 
+from applicants.services.staff import CERTIFICATE_OFFICER, staff_groups_sync
+from applicants.tests.factories import UserFactory
 from certificates.services import certificate_issue_if_eligible
 from certificates.tests.factories import applicant_with
 
@@ -41,3 +44,12 @@ def issue(django_capture_on_commit_callbacks):
 @pytest.fixture
 def certificate(issue):
     return issue(given_names="María José", last_name="Núñez-García")
+
+
+@pytest.fixture
+def officer():
+    """A member of the certificate officers' group (issue, reprint, revoke)."""
+    staff_groups_sync()
+    user = UserFactory(is_staff=True)
+    user.groups.add(Group.objects.get(name=CERTIFICATE_OFFICER))
+    return user

@@ -10,13 +10,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from applicants.services.staff import CERTIFICATE_OFFICER, staff_groups_sync
 from applicants.tests.factories import UserFactory
 from certificates.issuer import issuer_did, issuer_key_active, issuer_key_mark_compromised, issuer_key_rotate
 from certificates.models import Certificate, IssuerKey, StatusList
@@ -35,14 +33,6 @@ def _fresh_throttles():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def officer():
-    staff_groups_sync()
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=CERTIFICATE_OFFICER))
-    return user
 
 
 def status_bit(client, certificate: Certificate) -> bool:

@@ -6,10 +6,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.storage import default_storage
 
-from applicants.services.staff import CERTIFICATE_OFFICER, staff_groups_sync
 from applicants.tests.factories import UserFactory
 from certificates.models import Certificate
 from certificates.services import certificate_issue_if_eligible, certificate_reprint, certificate_revoke
@@ -29,14 +27,6 @@ def certificate(fake_pdf, django_capture_on_commit_callbacks, time_machine):
     assert issued is not None
     issued.refresh_from_db()
     return issued
-
-
-@pytest.fixture
-def officer():
-    staff_groups_sync()
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=CERTIFICATE_OFFICER))
-    return user
 
 
 def test_reprint_keeps_number_code_and_dates_and_renders_again(

@@ -12,11 +12,8 @@ import json
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from django.contrib.auth.models import Group
 from django.core.files.storage import default_storage
 
-from applicants.services.staff import CERTIFICATE_OFFICER, staff_groups_sync
-from applicants.tests.factories import UserFactory
 from certificates.credential import ATTACHMENT_NAME
 from certificates.issuer import issuer_did, issuer_key_active
 from certificates.models import Certificate
@@ -35,14 +32,6 @@ from certificates.verifier import (
 from ecfmg_portal.formatting import format_day
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def officer():
-    staff_groups_sync()
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=CERTIFICATE_OFFICER))
-    return user
 
 
 def pdf_bytes(certificate: Certificate) -> bytes:
