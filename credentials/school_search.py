@@ -11,6 +11,7 @@ from __future__ import annotations
 import unicodedata
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from ecfmg_portal.errors import DomainError
 from ecfmg_portal.folding import search_words
@@ -31,7 +32,7 @@ def school_query_clean(raw: str) -> str:
     Raises ``SchoolQueryInvalid`` for control or unassigned characters."""
     if any(unicodedata.category(char) in ("Cc", "Cs", "Cn") for char in raw):
         raise SchoolQueryInvalid(
-            "school_query_invalid", "Type letters and numbers only: the name, city or IMED id."
+            "school_query_invalid", _("Type letters and numbers only: the name, city or IMED id.")
         )
     return " ".join(raw.split())[:MAX_QUERY_LENGTH]
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from applicants.models import Applicant
 from certificates.models import Certificate
@@ -22,7 +23,8 @@ from .facts import CertificateFacts, VerificationFacts
 from .models import Organization, VerificationReport
 
 # What the report says about the diploma, in the words applicants and staff know.
-NOT_YET_SUBMITTED = "Not yet submitted"
+# English in the report; marked so the verify page can read it in its language.
+NOT_YET_SUBMITTED = gettext_noop("Not yet submitted")
 
 
 def _certification_section(

@@ -51,7 +51,7 @@ def user_sign_up(*, email: str, password: str, language: str = "") -> tuple[User
     if email_is_taken(email=email):
         raise Conflict(
             "email_taken",
-            "An account with this e-mail address already exists. Log in, or reset your password.",
+            _("An account with this e-mail address already exists. Log in, or reset your password."),
             field="email",
         )
     with transaction.atomic():
@@ -142,9 +142,9 @@ def email_change_request(*, user: User, new_email: str) -> None:
     The current address is told, so a stolen session cannot move the account silently."""
     new_email = _normalise(new_email)
     if new_email == user.email:
-        raise DomainError("email_unchanged", "This is already your e-mail address.", field="email")
+        raise DomainError("email_unchanged", _("This is already your e-mail address."), field="email")
     if email_is_taken(email=new_email, exclude_user=user):
-        raise Conflict("email_taken", "Another account uses this e-mail address.", field="email")
+        raise Conflict("email_taken", _("Another account uses this e-mail address."), field="email")
     email_confirmation_send(user=user, new_email=new_email)
     with translation.override(language_of(user)):
         subject = _("Your e-mail address is about to change")
@@ -169,25 +169,25 @@ def email_confirm(*, token: str, actor: Any = None) -> User:
         payload = signer.unsign_object(token, max_age=EMAIL_TOKEN_MAX_AGE)
     except signing.SignatureExpired:
         raise DomainError(
-            "token_expired", "This link has expired. Log in and ask for a new confirmation link."
+            "token_expired", _("This link has expired. Log in and ask for a new confirmation link.")
         ) from None
     except signing.BadSignature:
         raise DomainError(
             "token_invalid",
-            "This link is not valid. Copy the whole link from the e-mail, or ask for a new one.",
+            _("This link is not valid. Copy the whole link from the e-mail, or ask for a new one."),
         ) from None
     with transaction.atomic():
         user = User.objects.select_for_update().filter(pk=payload.get("u")).first()
         if user is None or user.email != payload.get("from"):
             raise DomainError(
                 "token_invalid",
-                "This link is no longer valid because the account's e-mail address has changed.",
+                _("This link is no longer valid because the account's e-mail address has changed."),
             )
         new_email = payload["to"]
         if user.email == new_email and user.email_confirmed_at is not None:
             return user
         if new_email != user.email and email_is_taken(email=new_email, exclude_user=user):
-            raise Conflict("email_taken", "Another account now uses this e-mail address.")
+            raise Conflict("email_taken", _("Another account now uses this e-mail address."))
         changed = new_email != user.email
         user.email = new_email
         user.email_confirmed_at = timezone.now()

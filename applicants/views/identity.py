@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_countries import countries
@@ -180,7 +181,9 @@ def school_search(request: HttpRequest, applicant: Applicant) -> HttpResponse:
         query = school_query_clean(request.GET.get("q", ""))
     except SchoolQueryInvalid as error:
         return HttpResponse(
-            f'<option value="">{error.message}</option>', status=400, content_type="text/html; charset=utf-8"
+            format_html('<option value="">{}</option>', error.message),
+            status=400,
+            content_type="text/html; charset=utf-8",
         )
     schools = list(schools_matching(query)) if query else []
     return render(

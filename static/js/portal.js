@@ -27,7 +27,7 @@
       }
       lastQuery = query;
       if (query.length < 2) {
-        if (status) { status.textContent = "Type at least 2 letters."; }
+        if (status) { status.textContent = input.getAttribute("data-too-short"); }
         return;
       }
       var url = input.getAttribute("data-url") + "?q=" + encodeURIComponent(query) +
@@ -45,14 +45,14 @@
             select.appendChild(chosenOption);
           }
           select.value = chosen;
-          var count = select.querySelectorAll("option[value]:not([value=''])").length;
-          if (status) {
-            status.textContent = count === 0 ? "No school found." :
-              count + (count === 1 ? " school found" : " schools found") + ": choose yours in the list below.";
+          // The sentence comes with the results, in the page's language and plural form.
+          var said = select.querySelector("option[data-status]");
+          if (status && said) {
+            status.textContent = said.getAttribute("data-status");
           }
         })
         .catch(function () {
-          if (status) { status.textContent = "The search did not work. Press Search to try again."; }
+          if (status) { status.textContent = input.getAttribute("data-failed"); }
           lastQuery = null;
         });
     }

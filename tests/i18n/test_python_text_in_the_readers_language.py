@@ -11,7 +11,8 @@ from django.utils import translation
 from applicants.forms import DocumentUploadForm
 from applicants.selectors import applicant_journey
 from applicants.tests.factories import ApplicantFactory
-from applicants.tests.portal_helpers import logged_in
+from applicants.tests.portal_helpers import logged_in, make_new_applicant
+from credentials.tests.factories import SchoolFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +74,32 @@ def test_the_documents_page_names_each_kind_and_state_in_the_accounts_language(c
     assert "<h2>Diploma final de medicina</h2>" in html
     assert "Ainda não enviado" in html
     assert "Final medical diploma" not in html
+
+
+@pytest.mark.parametrize(
+    ("language", "found", "none"),
+    [
+        ("en", "2 schools found: choose yours in the list below.", "No school found."),
+        ("ru", "Найдено 2 вуза: выберите свой в списке ниже.", "Вуз не найден."),
+        ("ar", "عُثر على كليتين: اختر كليتك من القائمة أدناه.", "لم يُعثر على أي كلية."),
+    ],
+)
+def test_the_school_search_says_how_many_it_found_in_the_applicants_plural_forms(
+    client, language, found, none
+):
+    """The count sentence comes with the results (static/js only shows it), so each
+    language gets its own plural form, not English glued around a number."""
+    applicant = make_new_applicant()
+    applicant.user.language = language
+    applicant.user.save(update_fields=["language"])
+    SchoolFactory(name="Cairo University Faculty of Medicine", city="Cairo", country="EG")
+    SchoolFactory(name="Ain Shams Faculty of Medicine", city="Cairo", country="EG")
+    logged_in(client, applicant)
+    two = client.get(reverse("school_search"), {"q": "cairo"}).content.decode()
+    nothing = client.get(reverse("school_search"), {"q": "zzzz"}).content.decode()
+    assert f'data-status="{found}"' in two
+    assert f'data-status="{none}"' in nothing
+    identity = client.get(reverse("identity")).content.decode()
+    assert 'data-too-short="' in identity and 'data-failed="' in identity
+    if language != "en":
+        assert "Type at least 2 letters." not in identity

@@ -32,6 +32,7 @@ CASES = {
         "subject": "Confirme su dirección de correo electrónico",
         "body": "Abra este enlace para confirmar la dirección (es válido durante 3 días):",
         "login": "Iniciar sesión",
+        "found": "1 facultad encontrada: elija la suya en la lista de abajo.",
         "dir": "ltr",
     },
     "ar": {
@@ -41,6 +42,7 @@ CASES = {
         "subject": "أكّد عنوان بريدك الإلكتروني",
         "body": "افتح هذا الرابط لتأكيد العنوان (صالح لمدة 3 أيام):",
         "login": "تسجيل الدخول",
+        "found": "عُثر على كلية واحدة: اخترها من القائمة أدناه.",
         "dir": "rtl",
     },
 }
@@ -97,6 +99,8 @@ def test_sign_up_confirm_and_get_an_id_in_the_browsers_language(browser, site: S
         tab.locator("#id_country").select_option("AR")
         tab.locator("#id_school_q").fill("buenos")
         tab.wait_for_selector(f"#id_school option[value='{school.pk}']", state="attached")
+        # The count comes with the results, in the language's own plural form.
+        assert tab.inner_text("#id_school_q_status") == case["found"]
         tab.locator("#id_school").select_option(str(school.pk))
         graduated = timezone.localdate() - datetime.timedelta(days=400)
         tab.locator("#id_graduation_date").fill(graduated.isoformat())

@@ -98,3 +98,19 @@ def test_query_counts_are_fixed(client, api, board_key, nunez, django_assert_num
         assert client.get(f"/verify/{report['verification_code']}/").status_code == 200
     with django_assert_num_queries(2):  # no report by that code, then the certificate
         assert client.get(f"/verify/{certificate.verification_code}/").status_code == 200
+
+
+def test_the_diploma_state_is_read_in_the_pages_language_while_the_report_keeps_english(
+    client, api, board_key, nunez
+):
+    report = verify_report(api, board_key, nunez)
+    stated = report["medical_education"]["credential_status"]
+    assert stated in ("Not yet submitted", "Received", "Verified", "Sent for verification")
+    page = client.get(f"/verify/{report['verification_code']}/", HTTP_ACCEPT_LANGUAGE="pt").content.decode()
+    portuguese = {
+        "Not yet submitted": "Ainda não enviado",
+        "Received": "Recebido",
+        "Verified": "Verificado",
+        "Sent for verification": "Enviado para verificação",
+    }[stated]
+    assert f"<dd>{portuguese}</dd>" in page
