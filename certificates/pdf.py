@@ -21,6 +21,7 @@ import datetime
 import functools
 import io
 import mimetypes
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from urllib.request import url2pathname
 
 import qrcode
 import qrcode.constants
+import tinyhtml5.inputstream
 from django.conf import settings
 from django.template.loader import render_to_string
 from PIL import Image
@@ -51,6 +53,32 @@ CERTIFICATE_SIGNATURE_BOX = (196, 92, 462, 122)
 QR_MASK = 2
 
 
+class _CharsUntilPatterns(dict[tuple[Any, bool], re.Pattern[str]]):
+    """tinyhtml5's cache of the patterns its tokenizer scans text with, keyed by (characters,
+    opposite). tinyhtml5 2.1.0 stores each pattern under the wrong key (it rebinds
+    ``characters`` to the pattern before using it in the key), so it never finds one and
+    rebuilds it from every character on each call: about 40% of parsing the certificate's
+    HTML. Building the missing pattern here, the same way, under the right key, lets its
+    lookup succeed; the parsed tree is the same (tested)."""
+
+    def __missing__(self, key: tuple[Any, bool]) -> re.Pattern[str]:
+        characters, opposite = key
+        ranges = "".join(f"\\x{ord(character):02x}" for character in characters)
+        pattern = self[key] = re.compile(f"[{ranges}]+" if opposite else f"[^{ranges}]+")
+        return pattern
+
+
+tinyhtml5.inputstream.characters_until_regex = _CharsUntilPatterns()
+
+
+@functools.cache
+def _static_file(path: Path) -> tuple[bytes, str]:
+    """An allowed file's bytes and type, read once per process: the stylesheet, the
+    hatch tile and the seal are the same for every certificate (they change with a
+    deployment, which restarts the workers)."""
+    return path.read_bytes(), mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
 class RefusedURL(ValueError):
     """The certificate renderer does not fetch this URL."""
 
@@ -69,9 +97,9 @@ class LockedURLFetcher(URLFetcher):
             return super().fetch(url, headers)
         if scheme == "file" and parts.netloc in ("", "localhost"):
             path = Path(url2pathname(parts.path)).resolve()
-            if path.is_file() and any(path.is_relative_to(folder) for folder in self._allowed_dirs):
-                content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
+            if any(path.is_relative_to(folder) for folder in self._allowed_dirs) and path.is_file():
+                body, content_type = _static_file(path)
+                return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
         # Only the scheme is named: the URL itself may carry personal data.
         raise RefusedURL(f"The certificate renderer does not fetch {scheme or 'relative'} URLs here.")
 
@@ -129,8 +157,16 @@ def qr_data_uri(text: str) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+@functools.cache
+def _fetcher() -> LockedURLFetcher:
+    """One fetcher per process: building one sets up nine urllib handlers (and reads the
+    proxy settings from the environment) for every render otherwise. WeasyPrint calls
+    it through ``fetch()`` alone, which keeps nothing from one URL to the next."""
+    return LockedURLFetcher()
+
+
 def _html(markup: str) -> HTML:
-    return HTML(string=markup, base_url=str(TEMPLATE_DIR) + "/", url_fetcher=LockedURLFetcher())
+    return HTML(string=markup, base_url=str(TEMPLATE_DIR) + "/", url_fetcher=_fetcher())
 
 
 @functools.cache
@@ -163,7 +199,10 @@ def render_certificate_pdf_bytes(content: CertificateContent) -> bytes:
 
 
 def render_floor_pdf_bytes() -> bytes:
-    """A minimal one-line page through the same engine: the floor for benchmarks."""
-    pdf = _html("<p>ECFMG</p>").write_pdf()
+    """A minimal one-line page through the same engine: the floor for benchmarks. It
+    builds its own fetcher, as a page rendered on its own would."""
+    pdf = HTML(
+        string="<p>ECFMG</p>", base_url=str(TEMPLATE_DIR) + "/", url_fetcher=LockedURLFetcher()
+    ).write_pdf()
     assert pdf is not None
     return pdf

@@ -9,13 +9,17 @@ import io
 import os
 import shutil
 import subprocess
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+import tinyhtml5.inputstream
 import zxingcpp
+from django.template.loader import render_to_string
 from PIL import Image
 from pypdf import PdfReader
 
+from certificates import pdf as pdf_module
 from certificates.pdf import (
     CERTIFICATE_SIGNATURE_BOX,
     qr_data_uri,
@@ -148,3 +152,18 @@ def test_it_states_that_the_holder_may_enter_acgme_graduate_medical_education():
     _, text = text_of(render_certificate_pdf_bytes(content()))
     assert "graduate medical education" in text
     assert "accredited by the ACGME" in text
+
+
+def test_the_html_parser_pattern_cache_parses_the_certificate_as_tinyhtml5_does(monkeypatch):
+    """pdf._CharsUntilPatterns stands in for tinyhtml5's pattern cache (which never hits in
+    2.1.0): the tree it parses is the one tinyhtml5 parses with its own, and it is hit."""
+    markup = render_to_string(
+        pdf_module.TEMPLATE_NAME, {"c": content(), "qr_code": qr_data_uri(content().verify_url)}
+    )
+    ours = ET.tostring(pdf_module._html(markup).etree_element)
+    patterns = dict(tinyhtml5.inputstream.characters_until_regex)
+    assert ET.tostring(pdf_module._html(markup).etree_element) == ours
+    assert dict(tinyhtml5.inputstream.characters_until_regex) == patterns  # nothing new: all hits
+
+    monkeypatch.setattr(tinyhtml5.inputstream, "characters_until_regex", {})
+    assert ET.tostring(pdf_module._html(markup).etree_element) == ours

@@ -84,9 +84,25 @@ def test_the_certificate_loads_only_its_own_files_and_data_uris(monkeypatch):
             served.append(url)
             return response
 
-    monkeypatch.setattr(pdf_module, "LockedURLFetcher", Spy)
+    # The certificate's pages share one fetcher per process.
+    monkeypatch.setattr(pdf_module, "_fetcher", Spy)
     pdf_module.render_certificate_pdf_bytes(content(full_name='<img src="http://127.0.0.1:9/x.png">'))
     files = {url.rsplit("/", 1)[-1] for url in served if url.startswith("file:")}
     # The stylesheet is parsed once per process (it may have been parsed by an earlier test).
     assert {"hatch.svg", "seal.svg"} <= files <= {"certificate.css", "hatch.svg", "seal.svg"}
     assert all(url.startswith(("file:", "data:image/png;base64,")) for url in served)
+
+
+def test_a_static_file_is_read_from_disk_once_per_process(monkeypatch):
+    seal = TEMPLATE_DIR / "seal.svg"
+    first = LockedURLFetcher().fetch(seal.as_uri())
+    body = first.read()
+    assert body == seal.read_bytes()
+    assert first.content_type == "image/svg+xml"
+
+    def no_disk(path):
+        raise AssertionError(f"{path} read from disk again")
+
+    monkeypatch.setattr(type(seal), "read_bytes", no_disk)
+    again = LockedURLFetcher().fetch(seal.as_uri())
+    assert (again.read(), again.content_type) == (body, "image/svg+xml")
