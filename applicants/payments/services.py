@@ -11,11 +11,13 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from applicants.models import Applicant, LedgerEntry
 from applicants.services.ledger import ledger_balance, ledger_post
 from ecfmg_portal.audit.services import audit_record
 from ecfmg_portal.errors import Conflict, DomainError, NotFound
+from ecfmg_portal.formatting import format_money
 
 from .models import Checkout, OverpaymentRefund, ProviderEvent
 from .providers import (
@@ -37,17 +39,20 @@ def payment_amount_validate(*, applicant: Applicant, amount: Decimal) -> Decimal
     """An amount the applicant may pay now: whole cents, more than zero, at most the balance."""
     balance = ledger_balance(applicant=applicant)
     if balance <= 0:
-        raise DomainError("nothing_owed", "You have no outstanding balance to pay.", field="amount")
+        raise DomainError("nothing_owed", gettext("You have no outstanding balance to pay."), field="amount")
     if not isinstance(amount, Decimal) or not amount.is_finite():
-        raise DomainError("invalid_amount", "Enter an amount in dollars and cents.", field="amount")
+        raise DomainError("invalid_amount", gettext("Enter an amount in dollars and cents."), field="amount")
     if amount != amount.quantize(Decimal("0.01")):
-        raise DomainError("invalid_amount", "Enter the amount in whole cents, e.g. 125.50.", field="amount")
+        raise DomainError(
+            "invalid_amount", gettext("Enter the amount in whole cents, e.g. 125.50."), field="amount"
+        )
     if amount <= 0:
-        raise DomainError("invalid_amount", "Enter an amount greater than zero.", field="amount")
+        raise DomainError("invalid_amount", gettext("Enter an amount greater than zero."), field="amount")
     if amount > balance:
         raise DomainError(
             "amount_above_balance",
-            f"You can pay at most your outstanding balance, ${balance:,.2f}.",
+            gettext("You can pay at most your outstanding balance, %(balance)s.")
+            % {"balance": format_money(balance)},
             field="amount",
         )
     return amount.quantize(Decimal("0.01"))

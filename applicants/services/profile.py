@@ -470,7 +470,7 @@ def identity_change_request_create(
         if applicant.change_requests.filter(status=IdentityChangeRequest.Status.PENDING).exists():
             raise Conflict(
                 "change_request_pending",
-                "You already have a correction request waiting for review; we will answer it first.",
+                gettext("You already have a correction request waiting for review; we will answer it first."),
             )
         request = IdentityChangeRequest.objects.create(
             applicant=applicant, changes=real_changes, reason=reason

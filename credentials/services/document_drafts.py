@@ -20,6 +20,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from applicants.models import Applicant
 from credentials.models import Document, DocumentDraft
@@ -83,7 +84,7 @@ def document_draft_of(*, applicant: Applicant, draft_id: uuid.UUID | str) -> Doc
         pk=draft_id, applicant=applicant, created_at__gt=timezone.now() - DRAFT_LIFETIME
     ).first()
     if draft is None:
-        raise NotFound("This preview has expired or was already sent; upload the files again.")
+        raise NotFound(_("This preview has expired or was already sent; upload the files again."))
     return draft
 
 
@@ -98,7 +99,9 @@ def document_draft_confirm(*, applicant: Applicant, draft_id: uuid.UUID | str, a
             with default_storage.open(str(draft.file.name), "rb") as handle:
                 content = handle.read()
         except FileNotFoundError:
-            raise NotFound("This preview has expired or was already sent; upload the files again.") from None
+            raise NotFound(
+                _("This preview has expired or was already sent; upload the files again.")
+            ) from None
         first_name = draft.original_names[0] if draft.original_names else "document.pdf"
         stem = first_name.rsplit(".", 1)[0] or "document"
         document = document_record(
@@ -123,7 +126,7 @@ def document_draft_confirm(*, applicant: Applicant, draft_id: uuid.UUID | str, a
 def document_draft_discard(*, applicant: Applicant, draft_id: uuid.UUID | str) -> None:
     draft = DocumentDraft.objects.filter(pk=draft_id, applicant=applicant).first()
     if draft is None:
-        raise NotFound("This preview has expired or was already sent.")
+        raise NotFound(_("This preview has expired or was already sent."))
     _discard(draft)
 
 
@@ -131,12 +134,12 @@ def document_draft_page(*, applicant: Applicant, draft_id: uuid.UUID | str, page
     """The PNG thumbnail of one page (1-based) of the applicant's own draft."""
     draft = document_draft_of(applicant=applicant, draft_id=draft_id)
     if not 1 <= page <= len(draft.thumbnails):
-        raise NotFound("No such page.")
+        raise NotFound(_("No such page."))
     try:
         with default_storage.open(draft.thumbnails[page - 1], "rb") as handle:
             return bytes(handle.read())
     except FileNotFoundError:
-        raise NotFound("No such page.") from None
+        raise NotFound(_("No such page.")) from None
 
 
 def _discard_all(applicant: Applicant) -> None:

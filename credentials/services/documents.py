@@ -254,7 +254,9 @@ def document_record(
             ):
                 raise DomainError(
                     "document_locked",
-                    "This document is being verified or already verified; contact ECFMG to change it.",
+                    gettext(
+                        "This document is being verified or already verified; contact ECFMG to change it."
+                    ),
                     field="kind",
                 )
             name = default_storage.save(stored_name(applicant, stored.extension), ContentFile(stored.content))

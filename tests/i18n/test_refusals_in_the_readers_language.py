@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
 from django.utils import translation
 
+from applicants.payments.services import payment_amount_validate
 from applicants.services.identity import field_names
+from applicants.services.ledger import ledger_post
 from applicants.services.profile import identity_problems
+from applicants.tests.factories import ApplicantFactory
 from credentials.uploads import UploadRateLimited, upload_rate_check
+from ecfmg_portal.errors import DomainError
 
 
 @pytest.fixture(autouse=True)
@@ -63,3 +68,35 @@ def test_a_missing_identity_detail_is_named_in_the_active_language():
         assert field_names(["given_names", "school"]) == "الأسماء الأولى، الكلية"
     with translation.override("en"):
         assert field_names(["given_names", "school"]) == "given names, school"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "too_much", "nothing"),
+    [
+        (
+            "en",
+            "You can pay at most your outstanding balance, $1,000.00.",
+            "You have no outstanding balance to pay.",
+        ),
+        (
+            "pt",
+            "Você pode pagar no máximo o seu saldo pendente, $1,000.00.",
+            "Você não tem nenhum saldo pendente a pagar.",
+        ),
+        (
+            "ar",
+            "يمكنك أن تدفع بحدٍّ أقصى رصيدك المستحق، $1,000.00.",
+            "ليس عليك أي رصيد مستحق للدفع.",
+        ),
+    ],
+)
+def test_the_payment_refusals_speak_the_active_language(language, too_much, nothing):
+    owes, owes_nothing = ApplicantFactory(), ApplicantFactory()
+    ledger_post(applicant=owes, kind="charge", amount=Decimal("1000.00"), description="Step 1 fee")
+    with translation.override(language):
+        with pytest.raises(DomainError) as above:
+            payment_amount_validate(applicant=owes, amount=Decimal("1000.01"))
+        with pytest.raises(DomainError) as none_owed:
+            payment_amount_validate(applicant=owes_nothing, amount=Decimal("10.00"))
+    assert (above.value.message, none_owed.value.message) == (too_much, nothing)
