@@ -78,9 +78,9 @@ def charts_drawn(queues: list[Queue]) -> SafeString:
     """The charts and their tables, drawn at most once per ``CHARTS_CACHE_SECONDS`` for
     the same queues on the same day.
 
-    Drawing them is most of the page (the SVG's hundreds of shapes, 70 of the page's
-    100 ms at 100k applicants); they count weeks and months, so figures up to a quarter
-    of an hour old say the same. Nothing invalidates them: the key names the day, so a
+    Drawing them is most of the page (the SVG's hundreds of shapes and the counts
+    behind them, docs/benchmarks.md); they count weeks and months, so figures up to a
+    quarter of an hour old say the same. Nothing invalidates them: the key names the day, so a
     new week starts on time, and the time limit bounds how late a decision shows.
     """
     today = timezone.localdate()

@@ -85,7 +85,9 @@ def test_a_new_document_shows_once_the_time_limit_has_passed(work: Round, staff_
     later = timezone.now() + datetime.timedelta(seconds=views.CHARTS_CACHE_SECONDS + 1)
     with time_machine.travel(later, tick=False):
         # The new document counts where its week is still shown (a later day may be a new week).
-        assert diplomas_received_this_week(client.get(CHARTS).content.decode()) == received_diplomas_this_week()
+        assert (
+            diplomas_received_this_week(client.get(CHARTS).content.decode()) == received_diplomas_this_week()
+        )
 
 
 def test_staff_with_other_queues_get_their_own_drawing(work: Round, staff_client) -> None:
