@@ -21,7 +21,8 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import URLPattern, URLResolver, path, reverse
+from django.urls import URLPattern, URLResolver, get_script_prefix, path, reverse
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django_otp import login as otp_login
@@ -85,8 +86,39 @@ class PortalAdminSite(OTPAdminSite):
     index_title = "Staff administration"
     login_form = PortalAdminAuthenticationForm
 
+    # Distinct permission sets seen: one per staff role in practice; cleared past this.
+    APP_LIST_CACHE_SIZE = 256
+
     def __init__(self, name: str = "admin") -> None:
         super().__init__(name)
+        self._app_lists: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+
+    def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[dict[str, Any]]:
+        """Django's app list (every admin page's sidebar, the home page's tables), built
+        once per set of permissions: it reverses two URLs per model, 10 ms of each admin
+        page at 42 models. What it holds depends only on the user's permissions on each
+        model, the language and the URL prefix, all of which are in the key, so a
+        permission granted or withdrawn shows on the next page."""
+        key = (
+            app_label,
+            get_language(),
+            get_script_prefix(),
+            tuple(
+                (
+                    model._meta.label,
+                    model_admin.has_module_permission(request),
+                    *sorted(model_admin.get_model_perms(request).items()),
+                )
+                for model, model_admin in self._registry.items()
+            ),
+        )
+        app_list = self._app_lists.get(key)
+        if app_list is None:
+            if len(self._app_lists) >= self.APP_LIST_CACHE_SIZE:
+                self._app_lists.clear()
+            app_list = self._app_lists[key] = super().get_app_list(request, app_label)
+        # Copies down to the model rows: callers may add to or sort what they get.
+        return [{**app, "models": [dict(row) for row in app["models"]]} for app in app_list]
 
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         if _needs_enrolment(request.user):

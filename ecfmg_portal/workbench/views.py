@@ -11,23 +11,28 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from ecfmg_portal.errors import DomainError
 from ecfmg_portal.security import mfa
 
 from . import charts as chart_geometry
-from .registry import people_search, queue_rows, queues_for, turnaround_since
+from .registry import Queue, people_search, queue_rows, queues_for, turnaround_since
 
 # Tables for running the system, not for daily work: shown under "Administration" only.
 ADMIN_ONLY_APPS = frozenset({"axes", "otp_static", "otp_totp", "outbox", "audit", "auth", "workbench"})
 CHART_MONTHS = 12
 WEEKS_SHOWN = 12
+CHARTS_CACHE_SECONDS = 15 * 60
 
 
 def is_administrator(user: Any) -> bool:
@@ -60,10 +65,37 @@ def charts(site: Any, request: HttpRequest) -> HttpResponse:
     if not queues:
         # The charts are the workbench's figures: staff who work no queue see none of them.
         raise PermissionDenied
-    now = timezone.now()
-    since = now - datetime.timedelta(days=round(CHART_MONTHS * 30.44))
-    points = turnaround_since(since)
+    context = {
+        **site.each_context(request),
+        "title": "Turnaround and weekly flow",
+        "charts": charts_drawn(queues),
+    }
+    request.current_app = site.name
+    return TemplateResponse(request, "admin/workbench/charts.html", context)
+
+
+def charts_drawn(queues: list[Queue]) -> SafeString:
+    """The charts and their tables, drawn at most once per ``CHARTS_CACHE_SECONDS`` for
+    the same queues on the same day.
+
+    Drawing them is most of the page (the SVG's hundreds of shapes and the counts
+    behind them, docs/benchmarks.md); they count weeks and months, so figures up to a
+    quarter of an hour old say the same. Nothing invalidates them: the key names the day, so a
+    new week starts on time, and the time limit bounds how late a decision shows.
+    """
     today = timezone.localdate()
+    key = f"workbench:charts:{today.isoformat()}:{get_language()}:{','.join(q.key for q in queues)}"
+    drawn = cache.get(key)
+    if drawn is None:
+        drawn = render_to_string("admin/workbench/_charts.html", _charts_context(queues, today))
+        cache.set(key, str(drawn), CHARTS_CACHE_SECONDS)
+    # Stored as the string Django's template escaping produced.
+    return mark_safe(drawn)
+
+
+def _charts_context(queues: list[Queue], today: datetime.date) -> dict[str, Any]:
+    since = timezone.now() - datetime.timedelta(days=round(CHART_MONTHS * 30.44))
+    points = turnaround_since(since)
     weeks = chart_geometry.weeks_since(today - datetime.timedelta(weeks=WEEKS_SHOWN - 1), today)
     week_start = datetime.datetime.combine(weeks[0], datetime.time.min, tzinfo=datetime.UTC)
     flows = []
@@ -73,16 +105,12 @@ def charts(site: Any, request: HttpRequest) -> HttpResponse:
         received, decided = queue.weekly(week_start)
         weekly = chart_geometry.weekly_flows(received, decided, weeks)
         flows.append({"queue": queue, "weeks": weekly, "chart": chart_geometry.weekly_chart(weekly)})
-    context = {
-        **site.each_context(request),
-        "title": "Turnaround and weekly flow",
+    return {
         "turnaround": points,
         "turnaround_chart": chart_geometry.turnaround_chart(points),
         "months": CHART_MONTHS,
         "flows": flows,
     }
-    request.current_app = site.name
-    return TemplateResponse(request, "admin/workbench/charts.html", context)
 
 
 def _may_reset(user: Any) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Max, Min, QuerySet
 from django.http import HttpRequest
 
 from ecfmg_portal.admin_lists import LargeTableAdmin
@@ -68,10 +68,33 @@ class StatusReportInline(admin.TabularInline):
         return False
 
 
+class SeasonListFilter(admin.SimpleListFilter):
+    """The seasons from the first to the last on record, newest first.
+
+    Django's own field filter lists them with a DISTINCT over every application (47 ms
+    at 270k rows on each page of the list); the first and last season are two probes
+    of the season index, and a season is a year, so the years between are the rest.
+    Same parameter as the field filter (``?season=2027``).
+    """
+
+    title = "season"
+    parameter_name = "season"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        bounds = ResidencyApplication.objects.aggregate(first=Min("season"), last=Max("season"))
+        if bounds["first"] is None:
+            return []
+        years = range(int(bounds["last"]), int(bounds["first"]) - 1, -1)
+        return [(str(year), str(year)) for year in years]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(season=self.value()) if self.value() else queryset
+
+
 @admin.register(ResidencyApplication)
 class ResidencyApplicationAdmin(_ReadOnly, LargeTableAdmin):
     list_display = ("id", "applicant", "program", "season", "received_at")
-    list_filter = ("season",)
+    list_filter = (SeasonListFilter,)
     list_select_related = ("applicant", "program")
     search_fields = ("=applicant__usmle_id", "program__acgme_program_id", "program__name")
     usmle_id_lookup = "applicant__usmle_id"

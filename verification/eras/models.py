@@ -67,6 +67,8 @@ class ResidencyApplication(models.Model):
             ),
             models.CheckConstraint(condition=Q(season__regex=r"^[0-9]{4}$"), name="eras_season_is_year"),
         ]
+        # The staff list's season filter reads the first and last season from it.
+        indexes = [models.Index(fields=["season"], name="eras_application_season_idx")]
 
     def __str__(self) -> str:
         return f"Application #{self.pk} ({self.season})"
