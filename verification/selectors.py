@@ -117,11 +117,11 @@ _REPORT_PK = VerificationReport._meta.pk
 def _report_json_sql() -> str:
     quote = connection.ops.quote_name
     meta = VerificationReport._meta
-    payload, organization = meta.get_field("payload").column, meta.get_field("organization").column
+    payload, organization = str(meta.get_field("payload").column), str(meta.get_field("organization").column)
     # Identifiers from the model's metadata; values are parameters.
     return (
         f"SELECT {quote(payload)} FROM {quote(meta.db_table)} "  # noqa: S608
-        f"WHERE {quote(_REPORT_PK.column)} = %s AND {quote(organization)} = %s"
+        f"WHERE {quote(str(_REPORT_PK.column))} = %s AND {quote(organization)} = %s"
     )
 
 
