@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -90,6 +91,40 @@ def verification_report_payload(
             "credential_status": Document.status_in_english(diploma) if diploma else NOT_YET_SUBMITTED,
         },
     }
+
+
+def verification_report_json_for_organization(*, organization: Organization, report_id: str) -> str:
+    """The stored report's JSON text if this organization asked for it; NotFound otherwise.
+
+    The API's read of a report is its hottest read: one hand-written SELECT of the one
+    column by primary key and organization, because compiling the ORM's query cost more
+    (about 2.5 ms) than the database took to answer it. The text is the database's
+    (PostgreSQL's jsonb orders keys its own way); the view renders it as before.
+    """
+    try:
+        pk = uuid.UUID(report_id)
+    except ValueError:
+        raise NotFound() from None
+    with connection.cursor() as cursor:
+        cursor.execute(_report_json_sql(), [_REPORT_PK.get_db_prep_value(pk, connection), organization.pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise NotFound()
+    return str(row[0])
+
+
+_REPORT_PK = VerificationReport._meta.pk
+
+
+def _report_json_sql() -> str:
+    quote = connection.ops.quote_name
+    meta = VerificationReport._meta
+    payload, organization = str(meta.get_field("payload").column), str(meta.get_field("organization").column)
+    # Identifiers from the model's metadata; values are parameters.
+    return (
+        f"SELECT {quote(payload)} FROM {quote(meta.db_table)} "  # noqa: S608
+        f"WHERE {quote(str(_REPORT_PK.column))} = %s AND {quote(organization)} = %s"
+    )
 
 
 def verification_report_for_organization(*, organization: Organization, report_id: str) -> VerificationReport:

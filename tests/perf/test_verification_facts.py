@@ -4,14 +4,20 @@ without passes, diplomas in every state, schools or none."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from applicants.loadgen.generate import generate_load_data
 from applicants.models import Applicant
+from applicants.tests.factories import ApplicantFactory
 from certificates.models import Certificate
 from credentials.models import Document
 from exams.models import ExamResult
-from verification.facts import verification_facts
+from verification import facts as facts_module
+from verification.facts import PREPARED_NAME, facts_row, verification_facts
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +116,102 @@ def test_a_wrong_last_name_or_birth_date_finds_nobody():
         last_name=applicant.last_name,
         date_of_birth=applicant.date_of_birth.replace(year=applicant.date_of_birth.year - 1),
     ) is None  # fmt: skip
+
+
+def _postgresql_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's; SQLite runs the plain statement")
+
+
+def test_the_prepared_statement_answers_what_the_plain_one_does_for_every_generated_applicant():
+    _postgresql_only()
+    generate_load_data(applicants=300, seed=13, schools=40, programs=5, authorities=2, batch_size=300)
+    identities = list(
+        Applicant.objects.exclude(usmle_id=None)
+        .exclude(date_of_birth=None)
+        .values_list("usmle_id", "date_of_birth")
+    )
+    # Nobody as well: a birth date no applicant has.
+    identities.append((identities[0][0], identities[0][1].replace(year=1900)))
+
+    prepared = [facts_row(usmle_id, day) for usmle_id, day in identities]
+    plain = [facts_row(usmle_id, day, prepared=False) for usmle_id, day in identities]
+
+    assert prepared == plain
+    assert prepared[-1] is None and all(row is not None for row in prepared[:-1])
+
+
+def _prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements")
+        return [name for (name,) in cursor.fetchall()]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_statement_is_prepared_once_per_connection_in_the_same_round_trip():
+    _postgresql_only()
+    applicant = ApplicantFactory(date_of_birth=datetime.date(1990, 3, 14))
+    connection.close()  # a new connection, as after a restart or CONN_MAX_AGE
+    ask = dict(
+        usmle_id=applicant.usmle_id, last_name=applicant.last_name, date_of_birth=applicant.date_of_birth
+    )
+
+    with CaptureQueriesContext(connection) as first:
+        assert verification_facts(**ask) is not None
+    with CaptureQueriesContext(connection) as second:
+        assert verification_facts(**ask) is not None
+
+    assert [q["sql"].split()[0] for q in first.captured_queries] == ["PREPARE"]
+    assert f"; EXECUTE {PREPARED_NAME}" in first.captured_queries[0]["sql"]
+    assert [q["sql"].split()[0] for q in second.captured_queries] == ["EXECUTE"]
+    assert PREPARED_NAME in _prepared_statements()
+
+
+def test_inside_a_transaction_a_lost_statement_fails_that_one_and_is_prepared_for_the_next():
+    _postgresql_only()
+    applicant = ApplicantFactory(date_of_birth=datetime.date(1990, 3, 14))
+    ask = dict(
+        usmle_id=applicant.usmle_id, last_name=applicant.last_name, date_of_birth=applicant.date_of_birth
+    )
+    assert verification_facts(**ask) is not None
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")  # as a connection pooler's reset would
+
+    # The transaction is aborted by the failed EXECUTE: nothing can be retried in it.
+    with pytest.raises(DatabaseError), transaction.atomic():
+        verification_facts(**ask)
+
+    assert verification_facts(**ask) is not None
+    assert PREPARED_NAME in _prepared_statements()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_a_lost_statement_costs_no_failed_request():
+    _postgresql_only()
+    applicant = ApplicantFactory(date_of_birth=datetime.date(1990, 3, 14))
+    ask = dict(
+        usmle_id=applicant.usmle_id, last_name=applicant.last_name, date_of_birth=applicant.date_of_birth
+    )
+    assert verification_facts(**ask) is not None
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+
+    assert verification_facts(**ask) == verification_facts(**ask)
+    assert verification_facts(**ask) is not None
+    assert PREPARED_NAME in _prepared_statements()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_prepare_whose_execute_failed_is_not_prepared_twice():
+    _postgresql_only()
+    applicant = ApplicantFactory(date_of_birth=datetime.date(1990, 3, 14))
+    ask = dict(
+        usmle_id=applicant.usmle_id, last_name=applicant.last_name, date_of_birth=applicant.date_of_birth
+    )
+    assert verification_facts(**ask) is not None
+    # The process forgets (as if the EXECUTE sent with the PREPARE had failed): the
+    # connection still has the statement, and the next PREPARE of it is refused.
+    facts_module._prepared_on.discard(connection.connection)
+
+    assert verification_facts(**ask) is not None
+    assert _prepared_statements().count(PREPARED_NAME) == 1

@@ -7,8 +7,9 @@ import uuid
 
 import pytest
 from pypdf import PdfReader
+from rest_framework.renderers import JSONRenderer
 
-from verification.models import Organization
+from verification.models import Organization, VerificationReport
 from verification.services.reports import NoFetching
 
 from .conftest import auth
@@ -31,12 +32,42 @@ def test_the_asking_organization_reads_the_same_report(api, board_key, report):
     assert response.json() == report
 
 
+def test_the_read_is_byte_for_byte_what_the_orm_reading_rendered(api, board_key, report):
+    """The JSON read takes the stored text straight from one SELECT; what it answers is the
+    bytes and headers the general path (the model's payload through DRF) answered."""
+    stored = VerificationReport.objects.get(pk=report["id"])
+    response = api.get(f"/api/v1/verifications/{report['id']}/", **auth(board_key))
+
+    assert response.content == JSONRenderer().render(stored.payload)
+    assert "Núñez".encode() in response.content  # UTF-8, not \u escapes
+    assert response["Content-Type"] == "application/json"
+    assert response["Allow"] == "GET, HEAD, OPTIONS"
+    # Every other header is the one the report's first answer (a DRF Response) carried.
+    first = api.post(
+        "/api/v1/verifications/",
+        {"usmle_id": report["usmle_id"], "last_name": "NUNEZ", "date_of_birth": "1990-03-14"},
+        format="json",
+        **auth(board_key),
+    )
+    assert {k: v for k, v in response.headers.items() if k not in ("Allow", "Content-Length")} == {
+        k: v for k, v in first.headers.items() if k not in ("Allow", "Content-Length")
+    }
+
+
 def test_another_organization_gets_404_for_json_and_pdf(api, report):
     _, other_key = issue_key(name="Another Board", kind=Organization.Kind.LICENSING_AUTHORITY)
     for suffix in ("", "pdf/"):
         response = api.get(f"/api/v1/verifications/{report['id']}/{suffix}", **auth(other_key))
         assert response.status_code == 404
         assert response.json() == {"code": "not_found", "detail": "Not found."}
+    # Byte for byte the answer for an id nobody has: "not yours" is never told apart.
+    unknown = api.get(f"/api/v1/verifications/{uuid.uuid4()}/", **auth(other_key))
+    mine = api.get(f"/api/v1/verifications/{report['id']}/", **auth(other_key))
+    assert (mine.status_code, mine.content, dict(mine.headers)) == (
+        unknown.status_code,
+        unknown.content,
+        dict(unknown.headers),
+    )
 
 
 @pytest.mark.parametrize("report_id", [str(uuid.uuid4()), "not-a-uuid", "1"])
