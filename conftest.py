@@ -29,3 +29,24 @@ def _fresh_api_key_cache():
     api_keys_forget()
     yield
     api_keys_forget()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: the staff charts, the review pages and the
+    rate limits kept there must not carry from one test's database into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """A request through the test client leaves its language active in this thread
+    (LocaleMiddleware activates it and nothing deactivates it); the next test must not
+    read Arabic because the last one did."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
