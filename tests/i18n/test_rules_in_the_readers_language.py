@@ -75,3 +75,21 @@ def test_a_date_inside_a_reason_names_its_month_in_the_active_language():
         assert evaluate(facts).get("R-EX-1").reason == "Passed on 4 May 2026."
     with translation.override("es"):
         assert evaluate(facts).get("R-EX-1").reason == "Aprobado el 4 mayo 2026."
+
+
+def test_the_remembered_words_follow_each_change_of_language():
+    """``rules._`` keeps each message per language: switching back and forth in one
+    process gives each reader their own words every time."""
+    facts = ApplicantFacts(today=TODAY, balance=Decimal("1000"))
+
+    def fees_title(language: str) -> str:
+        with translation.override(language):
+            return next(r.title for r in evaluate(facts).requirements if r.rule == "R-PAY-2")
+
+    assert [fees_title(language) for language in ("es", "en", "ar", "es", "en")] == [
+        "Todas las tasas pagadas",
+        "All fees paid",
+        "سداد جميع الرسوم",
+        "Todas las tasas pagadas",
+        "All fees paid",
+    ]
