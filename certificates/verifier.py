@@ -114,7 +114,12 @@ def _fill(words: str, values: Mapping[str, object], *, translate: bool) -> str:
     if not values:
         return text
     if translate:
-        return text % {k: format_day(v) if isinstance(v, datetime.date) else v for k, v in values.items()}
+        # Each value isolated (FSI … PDI), so a key id, a timestamp or a date in Latin
+        # script keeps its order inside right-to-left text.
+        return text % {
+            k: f"\u2068{format_day(v) if isinstance(v, datetime.date) else v}\u2069"
+            for k, v in values.items()
+        }
     with translation.override("en"):
         return text % {k: format_day(v) if isinstance(v, datetime.date) else v for k, v in values.items()}
 
