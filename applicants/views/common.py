@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
 from applicants.models import Applicant
-from applicants.selectors.journey_rows import journey_applicants
+from applicants.selectors.journey_rows import journey_applicant_of_user
 from applicants.services.profile import applicant_create_for_user
 from ecfmg_portal.errors import DomainError
 
@@ -37,7 +37,7 @@ def current_applicant(request: HttpRequest) -> Applicant:
     """The signed-in applicant, loaded once with what the journey reads from its row
     (``journey_applicants``), and cached on the user so the page header reuses it."""
     user: User = request.user  # type: ignore[assignment]
-    applicant = journey_applicants().filter(user=user).first()
+    applicant = journey_applicant_of_user(user)
     if applicant is None:
         try:
             return user.applicant
