@@ -19,6 +19,7 @@ is a new ``Policy`` entry, not a change to callers.
 
 from __future__ import annotations
 
+import contextvars
 import datetime
 import functools
 from collections.abc import Callable, Sequence
@@ -61,11 +62,18 @@ def _translated(language: str | None, message: str) -> str:
     return gettext(message)
 
 
+# The reader's language for the words of one ``evaluate``: read once per applicant
+# instead of once per message (Django's active language sits behind a thread-local).
+_reader_language: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "rules_reader_language", default=None
+)
+
+
 def _(message: str) -> str:
     """``gettext``, remembered per language. Every applicant asks the same few dozen
     messages (28 a check-up), and Django's lookup through its merged catalogs was most
     of ``evaluate``'s time in a sweep of 100,000; the catalogs change only with a deploy."""
-    return _translated(get_language(), message)
+    return _translated(_reader_language.get() or get_language(), message)
 
 
 @dataclass(frozen=True)
@@ -184,6 +192,12 @@ class Policy:
 def human_date(day: datetime.date) -> str:
     """ "5 November 2026": unambiguous for readers of every country (no 11/05 vs 05/11);
     the month is named in the active language, like ``ecfmg_portal.formatting.format_day``."""
+    return _human_date(_reader_language.get() or get_language(), day)
+
+
+@functools.lru_cache(maxsize=8192)
+def _human_date(language: str | None, day: datetime.date) -> str:
+    # A sweep writes the same graduation and test dates again and again.
     return dateformat.format(day, "j F Y")
 
 
@@ -598,8 +612,12 @@ def policy_in_force(on: datetime.date) -> Policy:
 def evaluate(facts: ApplicantFacts, policy: Policy | None = None) -> Assessment:
     """Assess every requirement for one applicant. Pure: same facts, same answer."""
     chosen = policy or policy_in_force(facts.today)
-    return Assessment(
-        policy=chosen.name,
-        requirements=tuple(check(facts) for check in chosen.checks),
-        exam_requirements_met_on=chosen.exam_requirements_met_on(facts),
-    )
+    reading = _reader_language.set(get_language())
+    try:
+        return Assessment(
+            policy=chosen.name,
+            requirements=tuple(check(facts) for check in chosen.checks),
+            exam_requirements_met_on=chosen.exam_requirements_met_on(facts),
+        )
+    finally:
+        _reader_language.reset(reading)
