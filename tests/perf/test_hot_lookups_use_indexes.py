@@ -140,10 +140,18 @@ def _plan(sql: str, params: Any = None) -> str:
 
 
 def _plans_of(run: Callable[[], object]) -> list[str]:
-    """EXPLAIN of every SELECT that ``run`` executes (PostgreSQL records them with values)."""
+    """EXPLAIN of every SELECT that ``run`` executes (PostgreSQL records them with values),
+    including the prepared verification facts: ``EXPLAIN EXECUTE`` shows the plan the
+    prepared statement runs with (its first use sends ``PREPARE …; EXECUTE …`` together)."""
     with CaptureQueriesContext(connection) as queries:
         run()
-    selects = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
+    selects = []
+    for query in queries.captured_queries:
+        sql = query["sql"].strip()
+        if sql.upper().startswith("SELECT"):
+            selects.append(sql)
+        elif "EXECUTE " in sql.upper():
+            selects.append(sql[sql.upper().index("EXECUTE ") :])
     assert selects, "nothing was queried"
     return [_plan(sql) for sql in selects]
 
