@@ -7,10 +7,14 @@ season filter and the app list shared by every admin page.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import django.contrib.admin
 import pytest
 from django.contrib import admin
 from django.contrib.admin import AdminSite
 from django.contrib.auth.models import Permission
+from django.template import engines
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -19,6 +23,7 @@ from applicants.tests.factories import ApplicantFactory
 from credentials.models import Document
 from credentials.tests.factories import DocumentFactory
 from exams.tests.factories import ExamApplicationFactory
+from tests.admin.conftest import verified
 from tests.admin.test_changelists_fixed_queries import verified_superuser_client
 from verification.eras.models import ResidencyApplication
 from verification.eras.tests.factories import ProgramFactory
@@ -83,3 +88,42 @@ def test_the_app_list_is_djangos_and_follows_the_users_permissions() -> None:
 
     clerk.user_permissions.clear()
     assert admin.site.get_app_list(_request_for(clerk)) == []
+
+
+def _djangos_sidebar(path: str, user: User) -> str:
+    """Django's own admin/nav_sidebar.html (not the portal's), rendered for that page."""
+    source = Path(django.contrib.admin.__file__).parent / "templates" / "admin" / "nav_sidebar.html"
+    request = RequestFactory().get(path)
+    request.user = User.objects.get(pk=user.pk)
+    context = {"available_apps": AdminSite.get_app_list(admin.site, request), "request": request}
+    return engines["django"].from_string(source.read_text()).render(context, request)
+
+
+def _sidebar_of(page: str) -> str:
+    start = page.index('<button class="sticky toggle-nav-sidebar"')
+    return page[start : page.index("</nav>", start) + len("</nav>")]
+
+
+def test_the_sidebar_is_djangos_on_every_kind_of_page_and_follows_permissions() -> None:
+    document = DocumentFactory()
+    root = User.objects.create_superuser(email="root2@ecfmg.test", password="a-long-admin-password-1")
+    pages = [
+        reverse("admin:credentials_document_changelist") + "?status__exact=received",
+        reverse("admin:applicants_applicant_changelist"),
+        reverse("admin:applicants_applicant_history", args=[document.applicant.pk]),
+        reverse("admin:exams_examresult_changelist"),
+    ]
+    client = verified(root)
+    for path in pages * 2:  # the second time from the cache
+        page = client.get(path).content.decode()
+        assert _sidebar_of(page) == _sidebar_of(_djangos_sidebar(path, root)), path
+
+    clerk = User.objects.create_user(email="clerk2@ecfmg.test", password="a-long-password-1", is_staff=True)
+    clerk.user_permissions.add(Permission.objects.get(codename="view_document"))
+    client = verified(clerk)
+    path = pages[0]
+    assert _sidebar_of(client.get(path).content.decode()) == _sidebar_of(_djangos_sidebar(path, clerk))
+    clerk.user_permissions.add(Permission.objects.get(codename="view_examresult"))
+    page = client.get(path).content.decode()
+    assert _sidebar_of(page) == _sidebar_of(_djangos_sidebar(path, clerk))
+    assert "model-examresult" in _sidebar_of(page)
