@@ -45,7 +45,7 @@ from credentials.services.school_verification import (
     school_verification_request,
     school_verification_resend,
 )
-from ecfmg_portal.admin_lists import LargeTableAdmin, plural
+from ecfmg_portal.admin_lists import LargeTableAdmin, plural, url_with_pk
 from ecfmg_portal.errors import DomainError
 from ecfmg_portal.workbench.admin_filters import QueueListFilter, QueueOrderingMixin
 from exams.models import ExamApplication
@@ -223,7 +223,7 @@ class DocumentAdmin(QueueOrderingMixin, LargeTableAdmin):
     @admin.display(description="file")
     def download(self, obj: Document) -> str:
         return format_html(
-            '<a href="{}">download</a>', reverse("admin:credentials_document_file", args=[obj.pk])
+            '<a href="{}">download</a>', url_with_pk("admin:credentials_document_file", obj.pk)
         )
 
     def file_view(self, request: HttpRequest, pk: int) -> FileResponse:
