@@ -170,7 +170,9 @@ class Document(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} #{self.pk}"
+        # get_kind_display() rebuilds a dict of every choice on each call; this is every row
+        # of the documents lists (their checkbox label): same words, one dict lookup.
+        return f"{_KIND_LABELS.get(self.kind, self.kind)} #{self.pk}"
 
     @property
     def is_english(self) -> bool:
@@ -183,6 +185,10 @@ class Document(models.Model):
         json.dumps refuses it)."""
         with translation.override("en"):
             return str(Document.Status(status).label)
+
+
+# Lazy labels: translated when the string is made, as get_kind_display() does.
+_KIND_LABELS = dict(Document.Kind.choices)
 
 
 class DocumentEvent(models.Model):

@@ -11,12 +11,14 @@ from pathlib import Path
 
 import django.contrib.admin
 import pytest
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin import AdminSite
 from django.contrib.auth.models import Permission
 from django.template import engines
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import translation
 
 from applicants.models import User
 from applicants.tests.factories import ApplicantFactory
@@ -51,6 +53,15 @@ def test_the_row_checkbox_is_djangos_own() -> None:
     document = DocumentFactory()
     model_admin = admin.site._registry[Document]
     assert model_admin.action_checkbox(document) == admin.ModelAdmin.action_checkbox(model_admin, document)
+
+
+@pytest.mark.parametrize("language", [code for code, _ in settings.LANGUAGES])
+def test_a_documents_name_is_its_kinds_display_in_every_language(language: str) -> None:
+    """The checkbox label of every documents row: ``str()`` reads the kind's label without
+    get_kind_display(), and says the same."""
+    documents = [DocumentFactory(kind=kind) for kind in Document.Kind.values]
+    with translation.override(language):
+        assert [str(d) for d in documents] == [f"{d.get_kind_display()} #{d.pk}" for d in documents]
 
 
 def test_the_season_filter_lists_every_season_on_record_and_filters_by_it() -> None:
