@@ -24,7 +24,7 @@ from applicants.loadgen.generate import generate_load_data
 from applicants.models import Applicant, LedgerEntry
 from applicants.selectors import journey_applicants
 from applicants.selectors.journey_rows import HISTORY_LIMIT, journey_applicant_of_user, journey_rows
-from credentials.models import Document, DocumentEvent
+from credentials.models import Document, DocumentEvent, EligibilityRange
 from credentials.models_verification import SchoolVerificationRequest, VerificationEmail
 from exams.models import ExamApplication, ExamResult
 
@@ -100,6 +100,14 @@ def test_the_reminders_read_by_hand_equal_count_and_max_over_the_emails():
 
 def test_the_signed_in_applicant_reads_as_journey_applicants_in_one_query(django_assert_num_queries):
     generate_load_data(applicants=120, seed=12, **SMALL)
+    # Transfer schools listed and not, and graduation years on each side of a range's ends.
+    ranges = list(EligibilityRange.objects.order_by("pk"))
+    for n, listed in enumerate(ranges[::4]):
+        listed.end_year = listed.start_year + n % 3
+        listed.save(update_fields=["end_year"])
+    for n, applicant in enumerate(Applicant.objects.exclude(school=None).order_by("pk")[:40]):
+        applicant.transfer_school_id = ranges[n % len(ranges)].school_id if n % 2 else applicant.school_id
+        applicant.save(update_fields=["transfer_school"])
     flags = ("school_listed_for_graduation", "transfer_school_listed")
     listed = set()
     for expected in journey_applicants().order_by("pk"):
@@ -122,8 +130,10 @@ def test_the_signed_in_applicant_reads_as_journey_applicants_in_one_query(django
         )
         assert [getattr(applicant, f) for f in flags] == [getattr(expected, f) for f in flags]
         assert applicant.__dict__.keys() == expected.__dict__.keys()
-        listed.add(applicant.school_listed_for_graduation)
-    assert listed == {True, False}
+        assert _reading(applicant) == _reading(expected)
+        listed.add(tuple(getattr(applicant, f) for f in flags))
+    # Each flag was seen both ways.
+    assert {flags[0] for flags in listed} == {True, False} == {flags[1] for flags in listed}
 
 
 def _the_six_querysets(applicant: Applicant) -> dict[str, Any]:
@@ -156,16 +166,19 @@ def _the_six_querysets(applicant: Applicant) -> dict[str, Any]:
     }
 
 
-def _reading(instance: models.Model | None) -> Any:
+def _reading(instance: models.Model | None, *, depth: int = 2) -> Any:
     """Every column as the page would read it: its type and its text (a Decimal's
-    places, a datetime's offset), with the instance's state and loaded relations."""
-    if instance is None:
-        return None
+    places, a datetime's offset), with the instance's state and its loaded relations
+    (read in turn, to ``depth``: a certificate's applicant is the applicant)."""
+    if instance is None or depth == 0:
+        return instance and (type(instance), instance.pk)
     values = [
         (f.attname, type(getattr(instance, f.attname)), str(getattr(instance, f.attname)))
         for f in instance._meta.concrete_fields
     ]
-    relations = {name: _reading(related) for name, related in instance._state.fields_cache.items()}
+    relations = {
+        name: _reading(related, depth=depth - 1) for name, related in instance._state.fields_cache.items()
+    }
     state = (instance._state.db, instance._state.adding, sorted(instance.__dict__))
     return type(instance), values, relations, state
 
