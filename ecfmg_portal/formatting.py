@@ -12,11 +12,13 @@ Ground floor: this module imports Django only, never an app.
 from __future__ import annotations
 
 import datetime
+import functools
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.conf import settings
 from django.utils import dateformat, timezone
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -36,7 +38,15 @@ def format_day(value: datetime.date | datetime.datetime | str | None) -> str:
             return text
     if isinstance(value, datetime.datetime):
         value = timezone.localdate(value) if timezone.is_aware(value) else value.date()
-    return dateformat.format(value, "j F Y")
+    return _day_in(get_language(), value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _day_in(language: str | None, day: datetime.date) -> str:
+    # A page writes the same few days again and again (the dashboard: 26 on a certified
+    # applicant's), and Django's formatting with its month-name lookup cost more than
+    # the rest of the date filter. The month names change only with a deploy.
+    return dateformat.format(day, "j F Y")
 
 
 def format_money(value: Decimal | int | str | None) -> str:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.template import Context, Template
 from django.test import Client
 from django.urls import reverse
+from django.utils import dateformat, timezone, translation
 
 from applicants.tests.portal_helpers import logged_in, make_graduate
 from ecfmg_portal.formatting import format_day, format_money, plural
@@ -26,6 +27,21 @@ def test_one_date_style_and_one_money_style() -> None:
     assert format_money(Decimal("-25.5")) == "-$25.50"
     assert format_money(Decimal("0.005")) == "$0.01"
     assert plural(1, "attempt") == "1 attempt" and plural(3, "attempt") == "3 attempts"
+
+
+def test_a_remembered_day_is_written_as_django_writes_it_in_each_language() -> None:
+    """``format_day`` remembers what it wrote per language and day; every day of a leap
+    year, in every language and back, reads as Django's formatting writes it now."""
+    days = [datetime.date(2024, 1, 1) + datetime.timedelta(days=n) for n in range(366)]
+    for language, _name in [*settings.LANGUAGES, settings.LANGUAGES[0]]:
+        with translation.override(language):
+            for _ in range(2):  # written, then remembered
+                assert [format_day(day) for day in days] == [dateformat.format(day, "j F Y") for day in days]
+            moment = timezone.make_aware(datetime.datetime(2024, 12, 31, 23, 30), datetime.UTC)
+            assert format_day(moment) == dateformat.format(timezone.localdate(moment), "j F Y")
+    with translation.override("es"):
+        assert format_day(datetime.date(2026, 12, 1)) == "1 diciembre 2026"
+    assert format_day(datetime.date(2026, 12, 1)) == "1 December 2026"
 
 
 def test_the_filters_need_no_load_in_any_template() -> None:

@@ -129,7 +129,7 @@ def _certificate(applicant: Applicant) -> Certificate | None:
 def applicant_journey(applicant: Applicant, *, today: datetime.date | None = None) -> Journey:
     """Where the applicant stands and what to do next, for every page and e-mail.
 
-    Seven queries at most: six for the file (``journey_rows``) and one for the
+    Two queries at most: one for the file (``journey_rows``) and one for the
     applicant unless it was loaded with ``journey_applicants()``.
     """
     today = today or timezone.localdate()

@@ -83,6 +83,6 @@ def test_documents_page_query_count_does_not_grow_with_documents(
     client.get(reverse("documents"))
     for kind in ("diploma", "translation", "transfer_transcript"):
         DocumentFactory(applicant=applicant, kind=kind)
-    # session, user, applicant (with schools and certificate), the journey's six
-    with django_assert_num_queries(9):
+    # session, user, applicant (with schools and certificate), the journey's file (one)
+    with django_assert_num_queries(4):
         assert client.get(reverse("documents")).status_code == 200

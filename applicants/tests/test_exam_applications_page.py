@@ -190,8 +190,8 @@ def test_exams_page_query_count_does_not_grow_with_history(client: Client) -> No
 
     few = count()
     # The session, the user, the applicant and the layout's own reads, then the
-    # applicant's applications and results once for all three Steps.
-    assert few == 11
+    # applicant's file (one statement: applications and results for all three Steps).
+    assert few == 6
     for exam in Exam:
         ExamApplicationFactory(applicant=applicant, exam=exam, eligibility_start=datetime.date(2024, 1, 1))
         ExamResultFactory(applicant=applicant, exam=exam, outcome="fail", test_date=datetime.date(2024, 1, 5))

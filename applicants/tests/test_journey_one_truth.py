@@ -343,10 +343,10 @@ def test_what_waits_on_the_school_says_who_and_since_when() -> None:
     assert waiting[0].since == TODAY()
 
 
-def test_the_dashboard_stays_within_ten_queries(client: Client, django_assert_max_num_queries) -> None:
+def test_the_dashboard_stays_within_five_queries(client: Client, django_assert_max_num_queries) -> None:
     applicant = s_diploma_at_the_school()
     logged_in(client, applicant)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(5):
         assert client.get(reverse("dashboard")).status_code == 200
 
 

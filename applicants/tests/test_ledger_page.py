@@ -55,8 +55,8 @@ def test_it_uses_a_fixed_number_of_queries(client, django_assert_num_queries, en
         ledger_post(applicant=applicant, kind="charge", amount=Decimal("10.00"), description=f"Fee {n}")
     client.force_login(applicant.user)
     # session, user, applicant, entries, balance; the journey's next step (issue 12): the
-    # applicant with its schools and certificate, and the journey's six
-    with django_assert_num_queries(12):
+    # applicant with its schools and certificate, and the journey's file (one statement)
+    with django_assert_num_queries(7):
         response = client.get(reverse("ledger"))
     assert response.status_code == 200
 

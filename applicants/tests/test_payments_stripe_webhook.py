@@ -172,10 +172,10 @@ def test_a_webhook_uses_a_fixed_number_of_queries(client, django_assert_num_quer
     # then the applicant's "payment received" e-mail row (savepoint, insert, release) and
     # the account's language for it; the checkout marked paid, and the balance after it
     # (no refund: nothing was paid over the balance); and the journey's next step the
-    # e-mail ends with (applicant, verification, documents and their events, results,
-    # applications, ledger).
+    # e-mail ends with (the applicant, then its file in one statement: verification,
+    # documents and their events, results, applications, ledger).
     audit_lock = 1 if connection.vendor == "postgresql" else 0
-    with django_assert_num_queries(17 + 3 + 1 + 2 + 7 + 2 * audit_lock):
+    with django_assert_num_queries(17 + 3 + 1 + 2 + 2 + 2 * audit_lock):
         deliver(client, body)
     with django_assert_num_queries(1):  # a replay reads its event and stops
         deliver(client, body)

@@ -1,8 +1,8 @@
 """The applicant's dashboard: what is done, what is missing, what to do next.
 
 Everything it shows comes from the journey (``applicants.selectors.applicant_journey``);
-the view decides nothing. Ten queries: session, user, applicant, the journey's six,
-and who checked the status.
+the view decides nothing. Five queries: session, user, applicant, the journey's file
+(one statement) and who checked the status.
 """
 
 from __future__ import annotations

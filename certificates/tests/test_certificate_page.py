@@ -22,8 +22,8 @@ def test_it_shows_the_certificate_and_the_download(client, django_assert_max_num
     certificate.pdf_rendered_at = timezone.now()
     certificate.save()
     client.force_login(certificate.applicant.user)
-    # session, user, applicant (with its certificate), the journey's six.
-    with django_assert_max_num_queries(9):
+    # session, user, applicant (with its certificate), the journey's file (one statement).
+    with django_assert_max_num_queries(4):
         response = client.get(reverse("certificate_detail"))
     assert response.status_code == 200
     page = response.content.decode()

@@ -90,5 +90,5 @@ def test_the_file_costs_the_same_queries_at_two_sizes() -> None:
     counts = (_queries(client, small), _queries(client, large))
     assert counts[0] == counts[1], counts
     # Session, user and OTP device, the admin's context, the file's lists and the
-    # journey's six rows (the applicant is loaded once, as the journey loads it).
-    assert counts[0] == 24, counts
+    # journey's file in one statement (the applicant is loaded once, as the journey loads it).
+    assert counts[0] == 19, counts

@@ -201,8 +201,9 @@ def test_query_counts_are_fixed(api, feed_key, applicant, django_assert_num_quer
     # + 3 for the applicant's e-mail notification row (savepoint, insert, release),
     # + 1 for the applicant's account (the e-mail's language),
     # + 3 for R-EX-8: the Step's results, its applications, the passing standard,
-    # + 7 for the applicant's journey that names the next step in the e-mail (applicants.selectors).
-    with django_assert_num_queries(23 + audit_lock):  # savepoints included
+    # + 2 for the applicant's journey that names the next step in the e-mail (the applicant, then
+    # its file in one statement: applicants.selectors).
+    with django_assert_num_queries(18 + audit_lock):  # savepoints included
         assert api.post(URL, body(applicant), format="json", **auth(feed_key)).status_code == 201
     # A replay only reads: applicant, sitting.
     with django_assert_num_queries(2):
