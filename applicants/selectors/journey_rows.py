@@ -150,7 +150,7 @@ def _school_request(text: str | None) -> SchoolVerificationRequest | None:
     request.school = _SCHOOL.instance(values[request_ends:school_ends])
     count, last = values[school_ends:]
     request.reminder_count = count  # type: ignore[attr-defined]
-    request.last_reminder_at = last and _moment(last)  # type: ignore[attr-defined]
+    request.last_reminder_at = last and moment_from_database(last)  # type: ignore[attr-defined]
     return request
 
 
@@ -188,10 +188,11 @@ _AS_JSON_GIVES_IT = frozenset(
 )
 
 
-def _moment(text: str) -> datetime.datetime:
-    """PostgreSQL writes a timestamp with its offset; SQLite holds Django's naive text,
-    which Django reads in the connection's time zone."""
-    moment = datetime.datetime.fromisoformat(text)
+def moment_from_database(value: datetime.datetime | str) -> datetime.datetime:
+    """A timestamp read past the ORM: PostgreSQL gives a datetime, or in JSON text with
+    its offset; SQLite holds Django's naive text, which Django reads in the connection's
+    time zone."""
+    moment = value if isinstance(value, datetime.datetime) else datetime.datetime.fromisoformat(value)
     if settings.USE_TZ and timezone.is_naive(moment):
         return timezone.make_aware(moment, connection.timezone)
     return moment
@@ -200,7 +201,7 @@ def _moment(text: str) -> datetime.datetime:
 def _reading(field: Field[Any, Any]) -> Reading | None:
     kind = field.get_internal_type()
     if kind == "DateTimeField":
-        return _moment
+        return moment_from_database
     if kind == "DateField":
         return datetime.date.fromisoformat
     if kind == "DecimalField":

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import datetime
 from functools import cache
 
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from applicants.models import Applicant
 from verification.models import Organization, VerificationReport
 
+from .journey_rows import moment_from_database
 from .types import StatusCheck
 
 
@@ -28,21 +26,10 @@ def status_checks_for_applicant(applicant: Applicant, *, limit: int = 20) -> tup
             organization=name,
             kind=str(kinds.get(kind, kind)),
             count=count,
-            last_on=timezone.localdate(_moment(last)),
+            last_on=timezone.localdate(moment_from_database(last)),
         )
         for name, kind, count, last in rows
     )
-
-
-def _moment(value: datetime.datetime | str) -> datetime.datetime:
-    """PostgreSQL gives the aggregate as a datetime; SQLite as Django's naive text,
-    which Django reads in the connection's time zone."""
-    moment = value if isinstance(value, datetime.datetime) else parse_datetime(value)
-    if moment is None:
-        raise ValueError(f"not a timestamp: {value!r}")
-    if settings.USE_TZ and timezone.is_naive(moment):
-        return timezone.make_aware(moment, connection.timezone)
-    return moment
 
 
 @cache
