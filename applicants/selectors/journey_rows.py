@@ -275,6 +275,15 @@ def _file_parameters(applicant_id: int) -> tuple[Any, ...]:
     return (applicant_id,) * 5 + _SENT_REMINDER * 2 + (applicant_id,)
 
 
+def quoted_table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def quoted_column(model: type[Model], name: str) -> str:
+    """A field's column, quoted, for the statements written out below."""
+    return connection.ops.quote_name(model._meta.get_field(name).column)  # type: ignore[union-attr, arg-type]
+
+
 @cache
 def _file_statement(vendor: str) -> str:
     """The six sets, each one JSON text (the latest school request: one row or NULL).
@@ -286,41 +295,34 @@ def _file_statement(vendor: str) -> str:
         aggregate, array = "json_group_array", "json_array"
     else:
         raise NotImplementedError(f"journey_rows: no statement written for {vendor}")
-    quote = connection.ops.quote_name
-
-    def table(model: type[Model]) -> str:
-        return quote(model._meta.db_table)
-
-    def column(model: type[Model], name: str) -> str:
-        return quote(model._meta.get_field(name).column)  # type: ignore[union-attr, arg-type]
 
     def rows_of(columns: _Columns[Any], source: str) -> str:
         return f"(SELECT CAST({aggregate}({array}({columns.sql('t')})) AS TEXT) FROM {source})"  # noqa: S608
 
     def of_applicant(model: type[Model]) -> str:
-        return f"{table(model)} t WHERE t.{column(model, 'applicant')} = %s"
+        return f"{quoted_table(model)} t WHERE t.{quoted_column(model, 'applicant')} = %s"
 
     latest_events = (
-        f"(SELECT e.* FROM {table(DocumentEvent)} e INNER JOIN {table(Document)} d"  # noqa: S608
-        f" ON d.{column(Document, 'id')} = e.{column(DocumentEvent, 'document')}"
-        f" WHERE d.{column(Document, 'applicant')} = %s"
-        f" ORDER BY e.{column(DocumentEvent, 'at')} DESC, e.{column(DocumentEvent, 'id')} DESC"
+        f"(SELECT e.* FROM {quoted_table(DocumentEvent)} e INNER JOIN {quoted_table(Document)} d"  # noqa: S608
+        f" ON d.{quoted_column(Document, 'id')} = e.{quoted_column(DocumentEvent, 'document')}"
+        f" WHERE d.{quoted_column(Document, 'applicant')} = %s"
+        f" ORDER BY e.{quoted_column(DocumentEvent, 'at')} DESC, e.{quoted_column(DocumentEvent, 'id')} DESC"
         f" LIMIT {int(HISTORY_LIMIT)}) t"
     )
     sent_reminders = (
-        f"FROM {table(VerificationEmail)} e"
-        f" WHERE e.{column(VerificationEmail, 'request')} = r.{column(SchoolVerificationRequest, 'id')}"
-        f" AND e.{column(VerificationEmail, 'kind')} = %s AND e.{column(VerificationEmail, 'status')} = %s"
+        f"FROM {quoted_table(VerificationEmail)} e"
+        f" WHERE e.{quoted_column(VerificationEmail, 'request')} = r.{quoted_column(SchoolVerificationRequest, 'id')}"
+        f" AND e.{quoted_column(VerificationEmail, 'kind')} = %s AND e.{quoted_column(VerificationEmail, 'status')} = %s"
     )
     latest_request = (
         f"(SELECT CAST({array}({_REQUEST.sql('r')}, {_SCHOOL.sql('s')},"  # noqa: S608
         f" (SELECT COUNT(*) {sent_reminders}),"
-        f" (SELECT MAX(e.{column(VerificationEmail, 'sent_at')}) {sent_reminders})) AS TEXT)"
-        f" FROM {table(SchoolVerificationRequest)} r INNER JOIN {table(School)} s"
-        f" ON s.{column(School, 'id')} = r.{column(SchoolVerificationRequest, 'school')}"
-        f" WHERE r.{column(SchoolVerificationRequest, 'applicant')} = %s"
-        f" ORDER BY r.{column(SchoolVerificationRequest, 'created_at')} DESC,"
-        f" r.{column(SchoolVerificationRequest, 'id')} DESC LIMIT 1)"
+        f" (SELECT MAX(e.{quoted_column(VerificationEmail, 'sent_at')}) {sent_reminders})) AS TEXT)"
+        f" FROM {quoted_table(SchoolVerificationRequest)} r INNER JOIN {quoted_table(School)} s"
+        f" ON s.{quoted_column(School, 'id')} = r.{quoted_column(SchoolVerificationRequest, 'school')}"
+        f" WHERE r.{quoted_column(SchoolVerificationRequest, 'applicant')} = %s"
+        f" ORDER BY r.{quoted_column(SchoolVerificationRequest, 'created_at')} DESC,"
+        f" r.{quoted_column(SchoolVerificationRequest, 'id')} DESC LIMIT 1)"
     )
     return "SELECT " + ", ".join(
         (
@@ -346,29 +348,25 @@ def _applicant_statement(vendor: str) -> str:
         array, year = "json_array", "CAST(strftime('%%Y', a.{}) AS INTEGER)"
     else:
         raise NotImplementedError(f"journey_applicant_of_user: no statement written for {vendor}")
-    quote = connection.ops.quote_name
-
-    def table(model: type[Model]) -> str:
-        return quote(model._meta.db_table)
-
-    def column(model: type[Model], name: str) -> str:
-        return quote(model._meta.get_field(name).column)  # type: ignore[union-attr, arg-type]
 
     def school(field: str) -> str:
         return (
-            f"(SELECT CAST({array}({_SCHOOL.sql('s')}) AS TEXT) FROM {table(School)} s"  # noqa: S608
-            f" WHERE s.{column(School, 'id')} = a.{column(Applicant, field)})"
+            f"(SELECT CAST({array}({_SCHOOL.sql('s')}) AS TEXT) FROM {quoted_table(School)} s"  # noqa: S608
+            f" WHERE s.{quoted_column(School, 'id')} = a.{quoted_column(Applicant, field)})"
         )
 
-    ranges, graduated = table(EligibilityRange), year.format(column(Applicant, "graduation_date"))
+    ranges, graduated = (
+        quoted_table(EligibilityRange),
+        year.format(quoted_column(Applicant, "graduation_date")),
+    )
     return (
         f"SELECT CAST({array}({_APPLICANT.sql('a')}) AS TEXT), {school('school')}, {school('transfer_school')},"  # noqa: S608
-        f" (SELECT CAST({array}({_CERTIFICATE.sql('c')}) AS TEXT) FROM {table(Certificate)} c"
-        f" WHERE c.{column(Certificate, 'applicant')} = a.{column(Applicant, 'id')}),"
-        f" EXISTS(SELECT 1 FROM {ranges} e WHERE e.{column(EligibilityRange, 'school')} = a.{column(Applicant, 'school')}"
-        f" AND e.{column(EligibilityRange, 'start_year')} <= {graduated}"
-        f" AND (e.{column(EligibilityRange, 'end_year')} IS NULL OR e.{column(EligibilityRange, 'end_year')} >= {graduated})),"
+        f" (SELECT CAST({array}({_CERTIFICATE.sql('c')}) AS TEXT) FROM {quoted_table(Certificate)} c"
+        f" WHERE c.{quoted_column(Certificate, 'applicant')} = a.{quoted_column(Applicant, 'id')}),"
+        f" EXISTS(SELECT 1 FROM {ranges} e WHERE e.{quoted_column(EligibilityRange, 'school')} = a.{quoted_column(Applicant, 'school')}"
+        f" AND e.{quoted_column(EligibilityRange, 'start_year')} <= {graduated}"
+        f" AND (e.{quoted_column(EligibilityRange, 'end_year')} IS NULL OR e.{quoted_column(EligibilityRange, 'end_year')} >= {graduated})),"
         f" EXISTS(SELECT 1 FROM {ranges} e"
-        f" WHERE e.{column(EligibilityRange, 'school')} = a.{column(Applicant, 'transfer_school')})"
-        f" FROM {table(Applicant)} a WHERE a.{column(Applicant, 'user')} = %s"
+        f" WHERE e.{quoted_column(EligibilityRange, 'school')} = a.{quoted_column(Applicant, 'transfer_school')})"
+        f" FROM {quoted_table(Applicant)} a WHERE a.{quoted_column(Applicant, 'user')} = %s"
     )

@@ -10,7 +10,7 @@ from django.utils import timezone
 from applicants.models import Applicant
 from verification.models import Organization, VerificationReport
 
-from .journey_rows import moment_from_database
+from .journey_rows import moment_from_database, quoted_column, quoted_table
 from .types import StatusCheck
 
 
@@ -37,12 +37,8 @@ def _statement() -> str:
     """The ORM's grouped ``values()`` read, written out once per process: Django
     building and compiling it was most of its 1.5 ms a dashboard. The same answers
     as the ORM's (applicants/tests/test_status_checks_reading.py)."""
-    quote = connection.ops.quote_name
-
-    def column(model: type[Organization | VerificationReport], name: str) -> str:
-        return quote(model._meta.get_field(name).column)  # type: ignore[union-attr, arg-type]
-
-    reports, organizations = (quote(m._meta.db_table) for m in (VerificationReport, Organization))
+    column = quoted_column
+    reports, organizations = quoted_table(VerificationReport), quoted_table(Organization)
     name, kind = column(Organization, "name"), column(Organization, "kind")
     last = f"MAX(r.{column(VerificationReport, 'generated_at')})"
     # Identifiers come from the models' metadata; the applicant and the limit are parameters.
